@@ -74,6 +74,10 @@ export interface Sample {
   abandonReason?: 'ttft' | 'e2e'
   /** Extraction tasks: the answer parsed as JSON and matched the schema. */
   answerValid?: boolean
+  /** Malformed inputs: how the endpoint handled it (clean-4xx, 5xx, timeout, reset, answered, …). */
+  handling?: string
+  /** This attempt failed and another attempt of the same logical request follows. */
+  willRetry?: boolean
   /** Target label in a comparison. */
   target?: string
 }

@@ -1,0 +1,216 @@
+// Traffic x adapter -> Samples. Schedules each logical request, runs its attempts (with
+// retries), applies the simulated user's patience and the spend cap, and owns the AbortSignals.
+import type { Adapter, ChatMessage, ChatRequest } from '../adapters/types.js'
+import type { Clock } from '../core/clock.js'
+import type { Random } from '../core/random.js'
+import type { EncodingName } from '../core/tokens.js'
+import type { Outcome, Sample } from '../results/types.js'
+import { runAttempt } from './attempt.js'
+import type { Budget } from './budget.js'
+import type { Patience } from './patience.js'
+import { retryDelayMs, type RetryPolicy } from './retry.js'
+import { runClosedSchedule } from './schedules/closed.js'
+import { runOpenSchedule } from './schedules/open.js'
+import { createRampClock } from './schedules/ramping.js'
+import type { ScheduleSpec } from './schedules/types.js'
+import type { TrafficRequest } from './traffic-types.js'
+
+export interface TokenUsage {
+  inputTokens?: number
+  cachedInputTokens?: number
+  outputTokens?: number
+  reasoningTokens?: number
+}
+
+export interface RunnerOptions {
+  adapter: Adapter
+  requests: AsyncIterable<TrafficRequest>
+  /** Literal or expanded messages of a traffic request. */
+  expand: (request: TrafficRequest) => ChatMessage[]
+  schedule: ScheduleSpec
+  /** Open model: past this many requests in flight, new ones are dropped. */
+  maxInFlight: number
+  patience: Patience
+  retry: RetryPolicy
+  random: Random
+  budget: Budget
+  /** USD for the tokens of one attempt; null when the model is not priced. */
+  spendOf: (usage: TokenUsage) => number | null
+  clock: Clock
+  runStartMs: number
+  signal: AbortSignal
+  record: (sample: Sample) => void
+  encoding: EncodingName
+  stream: boolean
+  phaseAt?: (elapsedMs: number) => string | undefined
+  /** Extraction tasks: does the answer parse and match the schema? */
+  validateAnswer?: (text: string, schema: Record<string, unknown>) => boolean
+  /** Malformed inputs: how the endpoint handled it. */
+  classifyHandling?: (sample: Sample) => string
+  targetLabel?: string
+  /** Extra request headers (hints for the embedded mock). */
+  headers?: Record<string, string>
+}
+
+export interface Runner {
+  run(): Promise<void>
+  readonly inFlight: number
+}
+
+/** Outcomes after which a retry may be due (the adapter's retryable flag decides). */
+const RETRYABLE_OUTCOMES: ReadonlySet<Outcome> = new Set(['http', 'connection', 'reset', 'timeout', 'stream-error'])
+
+export function createRunner(options: RunnerOptions): Runner {
+  const { clock, runStartMs, signal, patience, budget } = options
+  let inFlight = 0
+
+  const base = (request: TrafficRequest, scheduledAtMs: number): Omit<Sample, 'outcome' | 'attempt'> => {
+    const sample: Omit<Sample, 'outcome' | 'attempt'> = {
+      requestId: request.id,
+      userId: request.userId,
+      task: request.task,
+      scheduledAtMs,
+    }
+    if (request.tags !== undefined && request.tags.length > 0) sample.tags = request.tags
+    const phase = options.phaseAt?.(scheduledAtMs)
+    if (phase !== undefined) sample.phase = phase
+    if (options.targetLabel !== undefined) sample.target = options.targetLabel
+    return sample
+  }
+
+  const unsent = (request: TrafficRequest, scheduledAtMs: number, outcome: Outcome): void => {
+    options.record({ ...base(request, scheduledAtMs), attempt: 1, outcome })
+  }
+
+  const worstCaseUsd = (request: TrafficRequest): number =>
+    options.spendOf({ inputTokens: request.inputTokens, outputTokens: request.maxOutputTokens }) ?? 0
+
+  const dispatch = async (request: TrafficRequest, scheduledAtMs: number): Promise<void> => {
+    if (patience.hasQuit(request.userId)) return unsent(request, scheduledAtMs, 'lost-demand')
+    const limits = patience.limitsFor(request.id)
+    const chatRequest: ChatRequest = {
+      model: options.adapter.model,
+      messages: options.expand(request),
+      maxOutputTokens: request.maxOutputTokens,
+      stream: options.stream,
+    }
+    if (request.targetOutputTokens !== undefined) chatRequest.targetOutputTokens = request.targetOutputTokens
+    if (request.responseSchema !== undefined) chatRequest.responseFormat = 'json'
+    if (options.headers !== undefined) chatRequest.headers = options.headers
+    const keepText = request.responseSchema !== undefined && options.validateAnswer !== undefined
+    let retries = 0
+    for (let attempt = 1; ; attempt++) {
+      if (signal.aborted) {
+        if (attempt === 1) unsent(request, scheduledAtMs, 'interrupted')
+        return
+      }
+      const worst = worstCaseUsd(request)
+      if (!budget.tryReserve(worst)) {
+        if (attempt === 1) unsent(request, scheduledAtMs, 'budget-stopped')
+        return
+      }
+      inFlight++
+      let result
+      try {
+        const attemptOptions: Parameters<typeof runAttempt>[0] = {
+          adapter: options.adapter,
+          request: chatRequest,
+          clock,
+          runStartMs,
+          scheduledAtMs,
+          runSignal: signal,
+          encoding: options.encoding,
+          fallbackInputTokens: request.inputTokens,
+          keepText,
+        }
+        if (limits.ttftMs !== undefined) attemptOptions.ttftDeadlineMs = scheduledAtMs + limits.ttftMs
+        if (limits.e2eMs !== undefined) attemptOptions.e2eDeadlineMs = scheduledAtMs + limits.e2eMs
+        result = await runAttempt(attemptOptions)
+      } finally {
+        inFlight--
+      }
+      const sample: Sample = { ...base(request, scheduledAtMs), ...result.sample, attempt }
+      // Only the first attempt's send can be late against the schedule; later ones wait on purpose.
+      if (attempt > 1) delete sample.scheduleLagMs
+      const spent = sample.inputTokens === undefined && sample.outputTokens === undefined ? 0 : options.spendOf(sample)
+      if (sample.inputTokens !== undefined || sample.outputTokens !== undefined) sample.spendUsd = spent
+      budget.settle(worst, spent ?? 0)
+      if (keepText && sample.outcome === 'ok' && result.text !== undefined && request.responseSchema !== undefined) {
+        sample.answerValid = options.validateAnswer?.(result.text, request.responseSchema) ?? false
+      }
+      if (options.classifyHandling !== undefined && request.tags?.some((tag) => tag.startsWith('malformed:')) === true) {
+        sample.handling = options.classifyHandling(sample)
+      }
+      let delay: number | undefined
+      if (RETRYABLE_OUTCOMES.has(sample.outcome) && !signal.aborted) {
+        const input: Parameters<typeof retryDelayMs>[1] = { retriesSoFar: retries, retryable: result.retryable }
+        if (result.shouldRetry !== undefined) input.shouldRetry = result.shouldRetry
+        if (result.retryAfterMs !== undefined) input.retryAfterMs = result.retryAfterMs
+        delay = retryDelayMs(options.retry, input, options.random)
+      }
+      if (delay === undefined) {
+        options.record(sample)
+        if (sample.outcome !== 'interrupted') patience.observe(request.userId, sample.outcome === 'abandoned')
+        return
+      }
+      sample.willRetry = true
+      options.record(sample)
+      retries++
+      try {
+        await clock.sleep(delay, signal)
+      } catch {
+        // Interrupted during backoff: the attempt above is the last one recorded.
+        return
+      }
+    }
+  }
+
+  return {
+    get inFlight() {
+      return inFlight
+    },
+    async run() {
+      const { schedule } = options
+      if (schedule.type === 'closed') {
+        await runClosedSchedule(
+          options.requests,
+          { clock, runStartMs, users: schedule.users, thinkTimeMs: schedule.thinkTimeMs ?? 0, signal },
+          dispatch,
+        )
+        return
+      }
+      const openOptions: Parameters<typeof runOpenSchedule>[1] = {
+        clock,
+        runStartMs,
+        timeScale: schedule.type === 'open' ? (schedule.timeScale ?? 1) : 1,
+        maxInFlight: options.maxInFlight,
+        signal,
+      }
+      let requests = options.requests
+      if (schedule.type === 'ramping') {
+        const rampAt = createRampClock(schedule.startRatePerSecond, schedule.stages)
+        const offsets = new Map<string, number>()
+        requests = takeWhileScheduled(options.requests, rampAt, offsets)
+        openOptions.offsetOf = (request) => offsets.get(request.id) ?? request.offsetMs
+      }
+      await runOpenSchedule(requests, openOptions, dispatch, (request, scheduledAtMs) =>
+        unsent(request, scheduledAtMs, 'dropped'),
+      )
+    },
+  }
+}
+
+async function* takeWhileScheduled(
+  requests: AsyncIterable<TrafficRequest>,
+  rampAt: (k: number) => number | undefined,
+  offsets: Map<string, number>,
+): AsyncIterable<TrafficRequest> {
+  let k = 0
+  for await (const request of requests) {
+    const at = rampAt(k++)
+    if (at === undefined) return
+    offsets.set(request.id, at)
+    yield request
+    offsets.delete(request.id)
+  }
+}

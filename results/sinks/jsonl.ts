@@ -1,0 +1,54 @@
+// Streams one JSON line per attempt to disk as the run goes, after a header line holding the
+// schema version and the run's config (without secrets). Writes never block the run.
+import { createWriteStream, type WriteStream } from 'node:fs'
+import { once } from 'node:events'
+import type { RunInfo, Sample, Sink } from '../types.js'
+
+export const RECORDS_SCHEMA_VERSION = 1
+
+export interface JsonlSinkOptions {
+  path: string
+  /** Keep each attempt's inter-token gaps in its record (large). */
+  keepItl?: boolean
+}
+
+export function createJsonlSink(options: JsonlSinkOptions): Sink & { readonly path: string } {
+  let stream: WriteStream | undefined
+  let failure: Error | undefined
+  return {
+    name: 'jsonl',
+    path: options.path,
+    async start(run: RunInfo) {
+      stream = createWriteStream(options.path, { flags: 'w', highWaterMark: 1 << 20 })
+      stream.on('error', (error) => {
+        failure = error
+      })
+      stream.write(
+        `${JSON.stringify({ type: 'header', schemaVersion: RECORDS_SCHEMA_VERSION, runId: run.runId, name: run.name, startedAt: run.startedAt, config: run.config })}\n`,
+      )
+    },
+    record(sample: Sample) {
+      if (stream === undefined) return
+      if (failure !== undefined) throw failure
+      const line = options.keepItl === true || sample.itlMs === undefined ? sample : { ...sample, itlMs: undefined }
+      // write() buffers when the disk is slower than the run: the run is never held up.
+      stream.write(`${JSON.stringify(line)}\n`)
+    },
+    async stop() {
+      if (stream === undefined) return
+      const closing = stream
+      stream = undefined
+      closing.end()
+      await once(closing, 'finish')
+      if (failure !== undefined) throw failure
+    },
+  }
+}
+
+/** Reads a records.jsonl file back (header and samples). */
+export async function readRecords(path: string): Promise<{ header: Record<string, unknown>; samples: Sample[] }> {
+  const { readFile } = await import('node:fs/promises')
+  const lines = (await readFile(path, 'utf8')).split('\n').filter((line) => line !== '')
+  const [first, ...rest] = lines
+  return { header: first === undefined ? {} : (JSON.parse(first) as Record<string, unknown>), samples: rest.map((line) => JSON.parse(line) as Sample) }
+}

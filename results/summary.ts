@@ -1,0 +1,130 @@
+// The run summary: what `summary.json` holds (documented in results/SCHEMA.md).
+
+export const SUMMARY_SCHEMA_VERSION = 1
+
+export interface LatencyStats {
+  count: number
+  p50: number | null
+  p90: number | null
+  p95: number | null
+  p99: number | null
+  p999: number | null
+  max: number | null
+  mean: number | null
+  min: number | null
+}
+
+export type LatencyMetric = 'ttft_ms' | 'ttft_service_ms' | 'itl_ms' | 'tpot_ms' | 'e2e_ms' | 'e2e_service_ms' | 'schedule_lag_ms'
+export const LATENCY_METRICS: readonly LatencyMetric[] = [
+  'ttft_ms',
+  'ttft_service_ms',
+  'itl_ms',
+  'tpot_ms',
+  'e2e_ms',
+  'e2e_service_ms',
+  'schedule_lag_ms',
+]
+
+/** USD, or 'unknown' when any part of it came from an unpriced model. */
+export type Usd = number | 'unknown'
+
+export interface Slo {
+  ttft_ms?: number
+  e2e_ms?: number
+  tpot_ms?: number
+}
+
+export interface GroupStats {
+  /** Logical requests whose final attempt fell in this group. */
+  requests: number
+  byOutcome: Record<string, number>
+  error_rate: number
+  abandon_rate: number
+  ttft_ms: LatencyStats
+  e2e_ms: LatencyStats
+  spend_usd: Usd
+  /** Attempts / logical requests. */
+  retry_amplification: number
+  wasted_usd: Usd
+}
+
+export interface TimeBucket {
+  /** Bucket start, ms from run start (by scheduled time). */
+  t: number
+  scheduled: number
+  ok: number
+  errors: number
+  abandoned: number
+  dropped: number
+  lost_demand: number
+  /** Per-status or per-outcome counts of the bucket's final attempts. */
+  byOutcome: Record<string, number>
+  ttft_p50: number | null
+  ttft_p95: number | null
+  ttft_p99: number | null
+  e2e_p50: number | null
+  e2e_p95: number | null
+  e2e_p99: number | null
+  /** Largest number of requests in flight seen in the bucket. */
+  in_flight_max: number
+  spend_usd: number
+  output_tokens: number
+  /** Distinct users who sent a request in this bucket. */
+  active_users: number
+  phase?: string
+}
+
+export interface ThresholdResult {
+  text: string
+  actual: number | null
+  pass: boolean
+  reason?: string
+}
+
+export interface Summary {
+  schemaVersion: number
+  runId: string
+  name: string
+  /** True when the run was interrupted or stopped before its traffic ended. */
+  partial: boolean
+  startedAt: string
+  endedAt: string
+  durationMs: number
+  plannedDurationMs: number | null
+  target: { label: string; adapter: string; model: string; baseUrl: string; pricedAs: string | null }
+  traffic: { source: string; requests: number | null; seed: number | null; segment: string | null }
+  requests: {
+    /** Logical requests that came due. */
+    scheduled: number
+    /** Logical requests sent at least once. */
+    sent: number
+    attempts: number
+    completed: number
+    /** Final outcome of each logical request; HTTP failures as `http_<status>`. */
+    byOutcome: Record<string, number>
+  }
+  latency: Record<LatencyMetric, LatencyStats>
+  throughput: { requests_per_s: number; output_tokens_per_s: number; input_tokens_per_s: number }
+  goodput: { slo: Slo; requests: number; requests_per_s: number; share: number }
+  tokens: { input: number; cached_input: number; output: number; reasoning: number; estimated_share: number }
+  spend: { usd: Usd; per_1k_requests_usd: Usd; per_task: Record<string, Usd>; wasted_usd: Usd }
+  abandonment: {
+    rate: number
+    abandoned: number
+    abandoned_before_first_token: number
+    wasted_usd: Usd
+    users: number
+    users_quit: number
+    lost_demand: number
+  }
+  retries: { logical: number; attempts: number; amplification: number }
+  errors: { rate: number; byCode: Record<string, number> }
+  tasks: Record<string, GroupStats>
+  phases: Record<string, GroupStats & { fromMs: number; toMs: number }>
+  /** Malformed-input kind → how the endpoint answered → count. */
+  malformed: Record<string, Record<string, number>>
+  timeseries: { bucketMs: number; buckets: TimeBucket[] }
+  thresholds: ThresholdResult[]
+  /** Notes a reader must know (estimated tokens, unpriced model, interrupted …). */
+  notes: string[]
+}
