@@ -15,6 +15,7 @@ export type ErrorCode =
   | 'ADAPTER_MISSING_KEY'
   | 'FILE_NOT_FOUND'
   | 'SPEND_NOT_CONFIRMED'
+  | 'K6_SUMMARY_INVALID'
   // a request that failed: data, recorded by code, never a crash
   | 'ADAPTER_HTTP_STATUS'
   | 'ADAPTER_CONNECTION'

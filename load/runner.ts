@@ -186,6 +186,7 @@ export function createRunner(options: RunnerOptions): Runner {
         maxInFlight: options.maxInFlight,
         signal,
       }
+      if (schedule.type === 'open' && schedule.overflow !== undefined) openOptions.overflow = schedule.overflow
       let requests = options.requests
       if (schedule.type === 'ramping') {
         const rampAt = createRampClock(schedule.startRatePerSecond, schedule.stages)

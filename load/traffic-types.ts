@@ -1,6 +1,7 @@
 // The traffic file's types: the unit of fairness, the same lines replayed against any endpoint.
 // A traffic file never holds an endpoint, a model name or a secret.
 import type { ChatMessage } from '../adapters/types.js'
+import type { EncodingName } from '../core/tokens.js'
 
 export const TRAFFIC_SCHEMA_VERSION = 1
 
@@ -31,6 +32,8 @@ export interface PromptSpec {
   task: string
   tokens: number
   seed: number
+  /** Encoding the text is built to (default o200k_base); written only when it differs. */
+  encoding?: EncodingName
 }
 
 export interface TrafficRequest {

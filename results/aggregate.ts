@@ -107,7 +107,8 @@ function addSpend(total: SpendTotal, usd: number | null | undefined): void {
 }
 
 function usd(total: SpendTotal): Usd {
-  return total.unknown ? 'unknown' : round(total.usd, 6)
+  // Nano-dollar precision: a cheap model's spend per request is far below a cent.
+  return total.unknown ? 'unknown' : round(total.usd, 9)
 }
 
 function round(value: number, digits: number): number {
@@ -313,11 +314,11 @@ export function createAggregator(options: AggregatorOptions): Aggregator {
       if (sample.e2eMs !== undefined) histograms.e2e_ms.record(sample.e2eMs)
       if (sample.e2eServiceMs !== undefined) histograms.e2e_service_ms.record(sample.e2eServiceMs)
       if (sample.ttftMs !== undefined) {
-        bucket.ttft ??= createLatencyHistogram({ significantDigits: 2 })
+        bucket.ttft ??= createLatencyHistogram({ significantDigits: 2, packed: true })
         bucket.ttft.record(sample.ttftMs)
       }
       if (sample.e2eMs !== undefined) {
-        bucket.e2e ??= createLatencyHistogram({ significantDigits: 2 })
+        bucket.e2e ??= createLatencyHistogram({ significantDigits: 2, packed: true })
         bucket.e2e.record(sample.e2eMs)
       }
       if (meetsSlo(sample)) goodRequests++
@@ -413,7 +414,7 @@ export function createAggregator(options: AggregatorOptions): Aggregator {
         },
         spend: {
           usd: spendUsd,
-          per_1k_requests_usd: spendUsd === 'unknown' ? 'unknown' : sent === 0 ? 0 : round((spendUsd / sent) * 1000, 6),
+          per_1k_requests_usd: spendUsd === 'unknown' ? 'unknown' : sent === 0 ? 0 : round((spendUsd / sent) * 1000, 9),
           per_task: Object.fromEntries([...perTaskSpend].map(([task, total]) => [task, usd(total)])),
           wasted_usd: usd(wasted),
         },

@@ -1,9 +1,19 @@
 // Registers every subcommand. Each command module exports `register(program, setExitCode)`.
 import type { Command } from 'commander'
+import { register as registerK6 } from './k6.js'
+import { register as registerProbe } from './probe.js'
+import { register as registerProxy } from './proxy.js'
+import { register as registerRun } from './run.js'
+import { getTrafficCommand, register as registerTraffic } from './traffic.js'
+import { registerMutate } from './traffic-mutate.js'
 
 export type SetExitCode = (code: number) => void
 
 export function registerCommands(program: Command, setExitCode: SetExitCode): void {
-  void program
-  void setExitCode
+  registerRun(program, setExitCode)
+  registerTraffic(program, setExitCode)
+  registerMutate(getTrafficCommand(program), setExitCode)
+  registerProxy(program, setExitCode)
+  registerProbe(program, setExitCode)
+  registerK6(program, setExitCode)
 }

@@ -12,6 +12,11 @@ export interface OpenScheduleOptions {
   timeScale: number
   maxInFlight: number
   signal: AbortSignal
+  /**
+   * Past the cap: `drop` (default) records the request as dropped; `queue` waits for a slot and
+   * sends it late — its latency from the scheduled time then includes the client-side wait.
+   */
+  overflow?: 'drop' | 'queue'
   /** Offsets from a transform (ramping) instead of the traffic's own. */
   offsetOf?: (request: TrafficRequest) => number
 }
@@ -30,8 +35,11 @@ export async function runOpenSchedule(
     await waitUntil(options.clock, options.runStartMs + scheduledAtMs, options.signal)
     if (options.signal.aborted) break
     if (inFlight.size >= options.maxInFlight) {
-      drop(request, scheduledAtMs)
-      continue
+      if (options.overflow !== 'queue') {
+        drop(request, scheduledAtMs)
+        continue
+      }
+      while (inFlight.size >= options.maxInFlight) await Promise.race(inFlight)
     }
     const pending = dispatch(request, scheduledAtMs).finally(() => inFlight.delete(pending))
     inFlight.add(pending)

@@ -2,7 +2,7 @@
 import type { TrafficRequest } from '../traffic-types.js'
 
 export type ScheduleSpec =
-  | { type: 'open'; timeScale?: number }
+  | { type: 'open'; timeScale?: number; overflow?: 'drop' | 'queue' }
   | { type: 'closed'; users: number; thinkTimeMs?: number }
   | { type: 'ramping'; startRatePerSecond: number; stages: { durationMs: number; targetRatePerSecond: number }[] }
 

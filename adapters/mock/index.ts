@@ -1,0 +1,17 @@
+// The embedded mock LLM endpoint: public surface (server factory, profiles, types, test helpers).
+export { createMockServer, MOCK_HEADERS } from './server.js'
+export { getMockProfile, MOCK_PROFILES, resolveMockProfile } from './profiles.js'
+export { countInputTokens, countTextTokens } from './input-tokens.js'
+export { mockText, mockTextKey } from './text.js'
+export type {
+  MockExactTiming,
+  MockProfile,
+  MockProtocol,
+  MockRateLimits,
+  MockRequestInfo,
+  MockScript,
+  MockServer,
+  MockServerOptions,
+  MockStats,
+  MockTiming,
+} from './types.js'

@@ -1,0 +1,48 @@
+// ChatRequest → Chat Completions body and headers (OpenAI, vLLM, Ollama /v1, LiteLLM, TGI, llama.cpp).
+import type { ChatRequest } from '../types.js'
+import { OUTPUT_TOKENS_HEADER, mergeHeaders } from '../settings.js'
+
+/**
+ * OpenAI renamed `max_tokens` to `max_completion_tokens` (required by its reasoning models);
+ * most compatible servers still read `max_tokens`, some only that.
+ */
+export type MaxTokensField = 'max_tokens' | 'max_completion_tokens'
+
+export interface ChatCompletionsBodyOptions {
+  maxTokensField: MaxTokensField
+}
+
+export function buildChatCompletionsBody(request: ChatRequest, options: ChatCompletionsBodyOptions): Record<string, unknown> {
+  const streaming = request.stream !== false
+  const body: Record<string, unknown> = {
+    model: request.model,
+    messages: request.messages.map((message) => ({ role: message.role, content: message.content })),
+    [options.maxTokensField]: request.maxOutputTokens,
+  }
+  if (request.temperature !== undefined) body['temperature'] = request.temperature
+  if (request.responseFormat === 'json') body['response_format'] = { type: 'json_object' }
+  if (streaming) {
+    body['stream'] = true
+    // Without it no usage arrives in a stream, and spend would have to be estimated.
+    body['stream_options'] = { include_usage: true }
+  }
+  return body
+}
+
+export interface ChatCompletionsHeaderOptions {
+  /** Authentication headers (Bearer for OpenAI, `api-key` for Azure); empty without a key. */
+  auth: Record<string, string>
+  /** The user's configured headers: applied last, they win. */
+  settingsHeaders?: Record<string, string> | undefined
+}
+
+/** Headers for one request. Order of precedence: defaults < request hints < auth < user config. */
+export function buildChatCompletionsHeaders(request: ChatRequest, options: ChatCompletionsHeaderOptions): Record<string, string> {
+  const streaming = request.stream !== false
+  const defaults: Record<string, string> = {
+    'content-type': 'application/json',
+    accept: streaming ? 'text/event-stream' : 'application/json',
+  }
+  if (request.targetOutputTokens !== undefined) defaults[OUTPUT_TOKENS_HEADER] = String(request.targetOutputTokens)
+  return mergeHeaders(defaults, request.headers, options.auth, options.settingsHeaders)
+}

@@ -1,0 +1,332 @@
+// `run`: the main job end to end, as a library call. Resolves the target (starting the
+// embedded mock or the chaos proxy in-process when asked), opens the traffic, states the
+// estimated spend, runs, and writes the run folder: records.jsonl, histograms.json, summary.json.
+import { mkdir, writeFile } from 'node:fs/promises'
+import { join, resolve } from 'node:path'
+import { Agent } from 'undici'
+import type { Adapter } from '../adapters/types.js'
+import { createAdapterFromTarget } from '../adapters/registry.js'
+import { isLoopbackUrl, parseTarget } from '../adapters/target.js'
+import { createMockServer, type MockServer } from '../adapters/mock/index.js'
+import { findPrice, loadPriceTable, type ModelPrice } from '../adapters/pricing/index.js'
+import { createChaosProxy, type ChaosProxy } from '../chaos/proxy.js'
+import { loadTimeline, type Timeline } from '../chaos/timeline.js'
+import { validateAnswer } from '../chaos/inputs/validate-answer.js'
+import { classifyHandling } from '../chaos/inputs/classify.js'
+import { systemClock, type Clock } from '../core/clock.js'
+import { UserError } from '../core/errors.js'
+import { createRandom } from '../core/random.js'
+import { encodingForModel } from '../core/tokens.js'
+import { VERSION } from '../core/version.js'
+import { createAggregator, type LiveStats } from '../results/aggregate.js'
+import { spendUsd } from '../results/cost.js'
+import { createRecorder } from '../results/recorder.js'
+import { createJsonlSink } from '../results/sinks/jsonl.js'
+import type { Slo, Summary } from '../results/summary.js'
+import { summaryMetric } from '../results/summary-metrics.js'
+import { evaluateThresholds, parseThreshold } from '../results/thresholds.js'
+import type { Sink } from '../results/types.js'
+import { createBudget } from './budget.js'
+import { createPatience, DEFAULT_PATIENCE, parsePatience, type PatienceOptions } from './patience.js'
+import { NO_RETRIES, parseRetries, type RetryPolicy } from './retry.js'
+import { createRunner } from './runner.js'
+import type { ScheduleSpec } from './schedules/types.js'
+import { openTraffic, type TrafficSourceOptions } from './traffic-source.js'
+
+export interface RunOptions {
+  /** Label of the run (folder name suffix). */
+  name?: string
+  /** Where the traffic comes from: a file or a preset generated on the fly. */
+  traffic: TrafficSourceOptions
+  /** `adapter:model[@baseURL]`, or `mock:PROFILE` to start the embedded endpoint in-process. */
+  target: string
+  schedule?: ScheduleSpec
+  /** Open model: in-flight cap (default 2,000). */
+  maxInFlight?: number
+  /** k6-like expressions: `ttft_ms.p95<2000`. */
+  thresholds?: string[]
+  /** SLOs for goodput (default: TTFT ≤ 2 s, e2e ≤ 10 s). */
+  slo?: Slo
+  patience?: PatienceOptions | string
+  retries?: RetryPolicy | string
+  /** Stop new sends when spent + worst case in flight would pass this. */
+  maxSpendUsd?: number
+  /** Allow a non-loopback endpoint without asking. */
+  yes?: boolean
+  /** Asked before a run against a non-loopback endpoint when `yes` is not set; false stops. */
+  confirm?: (message: string) => Promise<boolean>
+  /** Chaos timeline file or object, applied through an in-process proxy. */
+  chaos?: string | Timeline
+  /** Run folder (default results/runs/<time>-<name>). null: write nothing. */
+  outDir?: string | null
+  /** Your own sinks, beside the JSONL records. */
+  sinks?: Sink[]
+  /** Price table override (JSON file). */
+  pricesPath?: string
+  /** Model name to price as (default: the target's model, or the mock profile's). */
+  priceAs?: string
+  /** Stream answers (default true). */
+  stream?: boolean
+  seed?: number
+  env?: Record<string, string | undefined>
+  signal?: AbortSignal
+  /** Called about every `progressIntervalMs` with live figures. */
+  onProgress?: (progress: RunProgress) => void
+  progressIntervalMs?: number
+  /** Lines for the user (estimated spend, where results go). */
+  log?: (line: string) => void
+  keepItl?: boolean
+  headersTimeoutMs?: number
+  bodyTimeoutMs?: number
+  clock?: Clock
+  /** Use this adapter instead of building one from `target` (library use). */
+  adapter?: Adapter
+}
+
+export interface RunProgress extends LiveStats {
+  elapsedMs: number
+  plannedMs: number | null
+  inFlight: number
+}
+
+export interface RunResult {
+  summary: Summary
+  outDir: string | null
+  thresholdsPassed: boolean
+  interrupted: boolean
+}
+
+const DEFAULT_SLO: Slo = { ttft_ms: 2_000, e2e_ms: 10_000 }
+
+export async function run(options: RunOptions): Promise<RunResult> {
+  const log = options.log ?? (() => {})
+  const env = options.env ?? process.env
+  const seed = options.seed ?? 1
+  const clock = options.clock ?? systemClock
+  const thresholds = (options.thresholds ?? []).map((text) => parseThreshold(text))
+  const patienceOptions: PatienceOptions =
+    typeof options.patience === 'string'
+      ? parsePatience(options.patience, { ...DEFAULT_PATIENCE, seed })
+      : (options.patience ?? { ...DEFAULT_PATIENCE, seed })
+  let retry: RetryPolicy = NO_RETRIES
+  if (typeof options.retries === 'string') {
+    const parsed = parseRetries(options.retries)
+    if (parsed === undefined) {
+      throw new UserError('USAGE_INVALID', `--retries '${options.retries}' is not off, sdk or a number 0–10; e.g. --retries sdk`)
+    }
+    retry = parsed
+  } else if (options.retries !== undefined) retry = options.retries
+  const timeline = typeof options.chaos === 'string' ? await loadTimeline(options.chaos) : options.chaos
+  const priceTable = loadPriceTable(options.pricesPath)
+
+  const cleanups: (() => Promise<void>)[] = []
+  const cleanup = async (): Promise<void> => {
+    for (const task of cleanups.reverse()) await task().catch(() => undefined)
+  }
+  try {
+    // 1. Target: the embedded mock, or a vendor/self-hosted endpoint.
+    const spec = parseTarget(options.target)
+    let mock: MockServer | undefined
+    let pricedAs = options.priceAs
+    const maxInFlight = options.maxInFlight ?? 2_000
+    const dispatcher = new Agent({
+      connections: maxInFlight,
+      keepAliveTimeout: 30_000,
+      headersTimeout: options.headersTimeoutMs ?? 60_000,
+      bodyTimeout: options.bodyTimeoutMs ?? 60_000,
+    })
+    cleanups.push(() => dispatcher.close())
+    let adapterTarget = spec
+    if (spec.adapter === 'mock') {
+      mock = await createMockServer({ profile: spec.profile, port: 0, seed })
+      cleanups.push(() => (mock as MockServer).close())
+      adapterTarget = { ...spec, adapter: spec.protocol === 'anthropic' ? 'anthropic' : 'openai-compatible', baseUrl: `${mock.url}${spec.protocol === 'anthropic' ? '' : '/v1'}` }
+      pricedAs ??= mock.profile.priceAs
+      log(`embedded mock '${mock.profile.name}' listening on ${mock.url}`)
+    }
+    // 2. Chaos: an in-process fault proxy in front of the endpoint.
+    let proxy: ChaosProxy | undefined
+    if (timeline !== undefined) {
+      const upstream = new URL(adapterTarget.baseUrl ?? defaultBaseUrl(adapterTarget.adapter))
+      proxy = await createChaosProxy({ upstream: upstream.origin, timeline, seed })
+      cleanups.push(() => (proxy as ChaosProxy).close())
+      adapterTarget = { ...adapterTarget, baseUrl: `${proxy.url}${upstream.pathname.replace(/\/$/, '')}` }
+      log(`chaos proxy ${proxy.url} -> ${upstream.origin} with ${timeline.phases.length} phases`)
+    }
+    const adapter =
+      options.adapter ??
+      createAdapterFromTarget(adapterTarget, {
+        env,
+        dispatcher,
+        headersTimeoutMs: options.headersTimeoutMs ?? 60_000,
+        bodyTimeoutMs: options.bodyTimeoutMs ?? 60_000,
+      })
+    pricedAs ??= adapter.model
+    const price: ModelPrice | undefined = findPrice(priceTable, pricedAs)
+    const spendOf = (usage: Parameters<typeof spendUsd>[0]): number | null => spendUsd(usage, price)
+    const encoding = encodingForModel(pricedAs)
+
+    // 3. Traffic, and the spend it would cost.
+    const traffic = await openTraffic(options.traffic, seed)
+    const schedule: ScheduleSpec = options.schedule ?? { type: 'open', timeScale: 1 }
+    const timeScale = schedule.type === 'open' ? (schedule.timeScale ?? 1) : 1
+    const estimate = await traffic.estimate()
+    const plannedMs = schedule.type === 'open' ? estimate.spanMs / timeScale : null
+    const estimatedUsd = spendOf({ inputTokens: estimate.inputTokens, outputTokens: estimate.outputTokens })
+    const loopback = isLoopbackUrl(adapter.baseUrl)
+    log(
+      `traffic: ${estimate.requests} requests over ${formatMs(plannedMs ?? estimate.spanMs)}, ${estimate.inputTokens.toLocaleString('en-US')} input and ~${estimate.outputTokens.toLocaleString('en-US')} output tokens; ` +
+        `estimated spend ${estimatedUsd === null ? `unknown (no price for '${pricedAs}')` : `$${estimatedUsd.toFixed(4)}`} as ${pricedAs}` +
+        (options.maxSpendUsd === undefined ? '' : `; hard cap $${options.maxSpendUsd}`),
+    )
+    if (!loopback && options.yes !== true) {
+      const question = `This sends ${estimate.requests} requests to ${adapter.baseUrl} (estimated ${estimatedUsd === null ? 'unknown spend' : `$${estimatedUsd.toFixed(2)}`}). Continue?`
+      const ok = options.confirm === undefined ? false : await options.confirm(question)
+      if (!ok) {
+        throw new UserError(
+          'SPEND_NOT_CONFIRMED',
+          `--target ${options.target} is not a loopback endpoint and the run was not confirmed; pass --yes (and consider --max-spend USD) to send real traffic`,
+        )
+      }
+    }
+
+    // 4. Results: records streamed to disk as the run goes.
+    const startedAtWall = new Date(clock.wallNow())
+    const name = options.name ?? (spec.adapter === 'mock' ? `mock-${spec.profile}` : adapter.model)
+    const runId = `${formatStamp(startedAtWall)}-${slug(name)}`
+    const outDir = options.outDir === null ? null : resolve(options.outDir ?? join('results', 'runs', runId))
+    if (outDir !== null) await mkdir(outDir, { recursive: true })
+    const bucketMs = Math.max(1_000, Math.ceil((plannedMs ?? 60_000) / 240 / 1_000) * 1_000)
+    const phases = timeline?.phases.map((phase) => ({ name: phase.name, fromMs: phase.fromMs / 1, toMs: phase.toMs })) ?? []
+    const aggregator = createAggregator({ bucketMs, slo: options.slo ?? DEFAULT_SLO, phases })
+    const sinks: Sink[] = [{ name: 'summary', record: (sample) => aggregator.add(sample) }, ...(options.sinks ?? [])]
+    if (outDir !== null) sinks.push(createJsonlSink({ path: join(outDir, 'records.jsonl'), keepItl: options.keepItl === true }))
+    const recorder = createRecorder(sinks)
+    const config = {
+      generator: `llm-gauntlet ${VERSION}`,
+      target: { label: options.target, adapter: adapter.name, model: adapter.model, baseUrl: redactUrl(adapter.baseUrl), pricedAs },
+      traffic: traffic.describe(),
+      schedule,
+      maxInFlight,
+      patience: patienceOptions,
+      retries: retry,
+      maxSpendUsd: options.maxSpendUsd ?? null,
+      thresholds: thresholds.map((t) => t.text),
+      chaos: timeline === undefined ? null : timeline.phases.map((phase) => phase.name),
+      seed,
+      stream: options.stream ?? true,
+    }
+    await recorder.start({ runId, name, startedAt: startedAtWall.toISOString(), config })
+
+    // 5. Run, until the traffic ends or the run is interrupted.
+    const controller = new AbortController()
+    const onAbort = (): void => controller.abort()
+    options.signal?.addEventListener('abort', onAbort, { once: true })
+    if (options.signal?.aborted === true) controller.abort()
+    const patience = createPatience(patienceOptions)
+    const budget = createBudget(options.maxSpendUsd)
+    const runStartMs = clock.now()
+    proxy?.startTimeline(runStartMs)
+    const runnerOptions: Parameters<typeof createRunner>[0] = {
+      adapter,
+      requests: traffic.requests(),
+      expand: traffic.expand,
+      schedule,
+      maxInFlight,
+      patience,
+      retry,
+      random: createRandom(seed).fork('retry'),
+      budget,
+      spendOf,
+      clock,
+      runStartMs,
+      signal: controller.signal,
+      record: (sample) => recorder.record(sample),
+      encoding,
+      stream: options.stream ?? true,
+      validateAnswer: (text, schema) => validateAnswer(text, schema).valid,
+      classifyHandling,
+    }
+    if (timeline !== undefined) runnerOptions.phaseAt = (elapsedMs) => timeline.phaseAt(elapsedMs)
+    const runner = createRunner(runnerOptions)
+    // The in-flight gauge is sampled every 250 ms; progress is reported every interval.
+    const progressEveryMs = options.progressIntervalMs ?? 1_000
+    let lastProgressMs = 0
+    const tick = (force = false): void => {
+      const elapsedMs = clock.now() - runStartMs
+      aggregator.gauge(elapsedMs, runner.inFlight)
+      if (options.onProgress !== undefined && (force || elapsedMs - lastProgressMs >= progressEveryMs)) {
+        lastProgressMs = elapsedMs
+        options.onProgress({ ...aggregator.live(), elapsedMs, plannedMs, inFlight: runner.inFlight })
+      }
+    }
+    const ticker = setInterval(tick, Math.min(progressEveryMs, 250))
+    try {
+      await runner.run()
+    } finally {
+      clearInterval(ticker)
+      options.signal?.removeEventListener('abort', onAbort)
+    }
+    const durationMs = clock.now() - runStartMs
+    tick(true)
+    await recorder.stop()
+
+    // 6. Summary, thresholds and the run folder.
+    const interrupted = controller.signal.aborted
+    const notes = [...recorder.problems]
+    if (budget.stopped) notes.push(`the spend cap of $${options.maxSpendUsd} stopped new sends; unsent requests are 'budget-stopped'`)
+    const summary = aggregator.finish({
+      runId,
+      name,
+      partial: interrupted,
+      startedAt: startedAtWall.toISOString(),
+      endedAt: new Date(clock.wallNow()).toISOString(),
+      durationMs,
+      plannedDurationMs: plannedMs,
+      target: { label: options.target, adapter: adapter.name, model: adapter.model, baseUrl: redactUrl(adapter.baseUrl), pricedAs: price === undefined ? null : pricedAs },
+      traffic: traffic.describe(),
+      usersQuit: patience.usersQuit,
+      notes,
+    })
+    summary.thresholds = evaluateThresholds(thresholds, (metric, stat) => summaryMetric(summary, metric, stat))
+    const thresholdsPassed = summary.thresholds.every((row) => row.pass)
+    if (outDir !== null) {
+      await writeFile(join(outDir, 'histograms.json'), `${JSON.stringify({ unit: 'us', histograms: aggregator.histograms() })}\n`)
+      await writeFile(join(outDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`)
+    }
+    return { summary, outDir, thresholdsPassed, interrupted }
+  } finally {
+    await cleanup()
+  }
+}
+
+function defaultBaseUrl(adapter: string): string {
+  return adapter === 'anthropic' ? 'https://api.anthropic.com' : 'https://api.openai.com/v1'
+}
+
+/** Drops credentials and query strings (Azure keys may travel there) from a URL. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url)
+    parsed.username = ''
+    parsed.password = ''
+    parsed.search = ''
+    return parsed.toString().replace(/\/$/, '')
+  } catch {
+    return '[invalid url]'
+  }
+}
+
+function formatStamp(date: Date): string {
+  return date.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)
+}
+
+function slug(text: string): string {
+  return text.replace(/[^A-Za-z0-9._-]+/g, '-').slice(0, 60)
+}
+
+export function formatMs(ms: number): string {
+  if (ms < 1_000) return `${Math.round(ms)} ms`
+  if (ms < 120_000) return `${(ms / 1000).toFixed(1)} s`
+  return `${(ms / 60_000).toFixed(1)} min`
+}

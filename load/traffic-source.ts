@@ -1,0 +1,145 @@
+// Where a run's traffic comes from: a traffic file, a preset generated on the fly (streamed,
+// never held in memory), or requests given in code. Also the pre-run token estimate.
+import type { ChatMessage } from '../adapters/types.js'
+import { generateTraffic } from './workload/generate.js'
+import { expandMessages, readTraffic } from './traffic.js'
+import type { TrafficHeader, TrafficRequest } from './traffic-types.js'
+
+export interface Segment {
+  index: number
+  count: number
+}
+
+export type TrafficSourceOptions = (
+  | { type: 'file'; path: string }
+  | { type: 'preset'; preset: string; employees?: number; timeScale?: number; window?: string }
+  | { type: 'requests'; requests: readonly TrafficRequest[]; source?: string }
+) & { segment?: Segment; maxRequests?: number }
+
+export interface TrafficEstimate {
+  requests: number
+  inputTokens: number
+  /** Target output tokens where known, else max output tokens. */
+  outputTokens: number
+  spanMs: number
+}
+
+export interface TrafficSource {
+  requests(): AsyncIterable<TrafficRequest>
+  expand(request: TrafficRequest): ChatMessage[]
+  estimate(): Promise<TrafficEstimate>
+  describe(): { source: string; requests: number | null; seed: number | null; segment: string | null }
+}
+
+export async function openTraffic(options: TrafficSourceOptions, seed: number): Promise<TrafficSource> {
+  let header: TrafficHeader | undefined
+  let presetSeed: number | null = null
+  let open: () => Promise<AsyncIterable<TrafficRequest>>
+  let source: string
+  if (options.type === 'file') {
+    const first = await readTraffic(options.path, segmentOption(options.segment))
+    header = first.header
+    source = `${header.source} (${options.path})`
+    let reused: AsyncIterable<TrafficRequest> | undefined = first.requests
+    open = async () => {
+      if (reused !== undefined) {
+        const requests = reused
+        reused = undefined
+        return requests
+      }
+      return (await readTraffic(options.path, segmentOption(options.segment))).requests
+    }
+  } else if (options.type === 'preset') {
+    const generateOptions: Parameters<typeof generateTraffic>[0] = { preset: options.preset, seed }
+    if (options.employees !== undefined) generateOptions.employees = options.employees
+    if (options.timeScale !== undefined) generateOptions.timeScale = options.timeScale
+    if (options.window !== undefined) generateOptions.window = options.window
+    const draft = generateTraffic(generateOptions).draftHeader
+    source = draft.source
+    presetSeed = draft.seed
+    open = async () => segmentOf(generateTraffic(generateOptions).requests, options.segment)
+  } else {
+    const list = options.requests
+    source = options.source ?? 'requests'
+    open = async () =>
+      segmentOf(
+        (async function* () {
+          yield* list
+        })(),
+        options.segment,
+      )
+  }
+  const limited = async (): Promise<AsyncIterable<TrafficRequest>> => take(await open(), options.maxRequests)
+  // The estimate reads the traffic once more (streaming), so the first read is saved for the run.
+  let estimatePass: Promise<TrafficEstimate> | undefined
+  const estimate = async (): Promise<TrafficEstimate> => {
+    const totals: TrafficEstimate = { requests: 0, inputTokens: 0, outputTokens: 0, spanMs: 0 }
+    for await (const request of take(
+      options.type === 'file' ? (await readTraffic(options.path, segmentOption(options.segment))).requests : await open(),
+      options.maxRequests,
+    )) {
+      totals.requests++
+      totals.inputTokens += request.inputTokens
+      totals.outputTokens += request.targetOutputTokens ?? request.maxOutputTokens
+      totals.spanMs = Math.max(totals.spanMs, request.offsetMs)
+    }
+    return totals
+  }
+  let requestsIterable: AsyncIterable<TrafficRequest> | undefined
+  return {
+    requests() {
+      // One pass, lazily opened.
+      return {
+        [Symbol.asyncIterator]: () => {
+          let iterator: AsyncIterator<TrafficRequest> | undefined
+          return {
+            async next() {
+              if (iterator === undefined) {
+                requestsIterable ??= await limited()
+                iterator = requestsIterable[Symbol.asyncIterator]()
+              }
+              return iterator.next()
+            },
+            async return() {
+              await iterator?.return?.()
+              return { done: true, value: undefined }
+            },
+          }
+        },
+      }
+    },
+    expand: expandMessages,
+    estimate: () => (estimatePass ??= estimate()),
+    describe: () => ({
+      source,
+      requests: header?.requestCount ?? (options.type === 'requests' ? options.requests.length : null),
+      seed: header?.seed ?? presetSeed,
+      segment: options.segment === undefined ? null : `${options.segment.index}/${options.segment.count}`,
+    }),
+  }
+}
+
+function segmentOption(segment: Segment | undefined): { segment?: Segment } {
+  return segment === undefined ? {} : { segment }
+}
+
+/** Same rule as traffic files: the k-th request (0-based) belongs to segment (k mod n) + 1. */
+async function* segmentOf(requests: AsyncIterable<TrafficRequest>, segment: Segment | undefined): AsyncIterable<TrafficRequest> {
+  let k = 0
+  for await (const request of requests) {
+    if (segment === undefined || k % segment.count === segment.index - 1) yield request
+    k++
+  }
+}
+
+async function* take(requests: AsyncIterable<TrafficRequest>, limit: number | undefined): AsyncIterable<TrafficRequest> {
+  if (limit === undefined) {
+    yield* requests
+    return
+  }
+  let n = 0
+  for await (const request of requests) {
+    if (n++ >= limit) return
+    yield request
+  }
+}
