@@ -123,7 +123,7 @@ async function* exchangeUnscrubbed(
   streaming: boolean,
 ): AsyncGenerator<StreamEvent, void, undefined> {
   const response = await postJson(transport, post)
-  // `settled`: the body was read to its end or deliberately handed to dump(); otherwise it is
+  // `settled`: the body was read to its end or handed to the background drain; otherwise it is
   // destroyed on the way out (consumer stopped early, error) so the socket is not left reading.
   let settled = false
   try {
@@ -153,18 +153,33 @@ async function* exchangeUnscrubbed(
     const decoder = createSseDecoder()
     const parser = protocol.createStreamParser()
     let done = false
+    // A parser error (in-stream error event, bad JSON) is thrown only after the events that
+    // preceded it in the same network chunk have been yielded: the runner saw them arrive.
+    let failure: { error: unknown } | undefined
+    const feed = (events: readonly SseEvent[]): void => {
+      try {
+        for (const event of events) {
+          done = parser.push(event, out)
+          if (done) return
+        }
+      } catch (error) {
+        failure = { error }
+      }
+    }
     // destroyOnReturn: false — leaving the loop at the terminator must not kill the socket.
     const chunks = response.body.iterator({ destroyOnReturn: false }) as AsyncIterable<Uint8Array>
     try {
       for await (const chunk of chunks) {
-        for (const event of decoder.push(chunk)) {
-          done = parser.push(event, out)
-          if (done) break
+        try {
+          feed(decoder.push(chunk))
+        } catch (error) {
+          failure = { error }
         }
         if (out.length > 0) {
           yield* out
           out.length = 0
         }
+        if (failure !== undefined) throw failure.error
         if (done) break
       }
     } catch (error) {
@@ -178,12 +193,14 @@ async function* exchangeUnscrubbed(
       return
     }
     settled = true
-    for (const event of decoder.end()) {
-      done = parser.push(event, out)
-      if (done) break
+    try {
+      feed(decoder.end())
+      if (failure === undefined && !done) parser.end(out)
+    } catch (error) {
+      failure = { error }
     }
-    if (!done) parser.end(out)
     yield* out
+    if (failure !== undefined) throw failure.error
   } finally {
     if (!settled) discardBody(response.body)
   }

@@ -22,12 +22,35 @@ const ANSWER = JSON.stringify({
 })
 const REQUEST_BODY = JSON.stringify({ model: 'bench', messages: [{ role: 'user', content: 'hello' }] })
 
+const STREAM_EVENTS = 32
+const SLOW_MS = 20
+
+function sseBody(): string {
+  let body = ''
+  for (let i = 0; i < STREAM_EVENTS; i++) {
+    body += `data: ${JSON.stringify({ id: 'chatcmpl-bench', object: 'chat.completion.chunk', choices: [{ index: 0, delta: { content: ` token${i}` }, finish_reason: null }] })}\n\n`
+  }
+  return `${body}data: [DONE]\n\n`
+}
+
+/** Three answers: instant JSON (pure proxy cost), 32 SSE events written one by one, JSON after 20 ms (an endpoint that takes time). */
 async function serveUpstream(): Promise<void> {
+  const events = sseBody().split(/(?<=\n\n)/)
   const server = createServer((request, response) => {
     request.resume()
     request.on('end', () => {
-      response.writeHead(200, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(ANSWER)) })
-      response.end(ANSWER)
+      if (request.url === '/v1/stream') {
+        response.writeHead(200, { 'content-type': 'text/event-stream' })
+        for (const event of events) response.write(event)
+        response.end()
+        return
+      }
+      const answer = (): void => {
+        response.writeHead(200, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(ANSWER)) })
+        response.end(ANSWER)
+      }
+      if (request.url === '/v1/slow') setTimeout(answer, SLOW_MS)
+      else answer()
     })
   })
   server.keepAliveTimeout = 30_000
@@ -61,13 +84,13 @@ function percentile(sorted: number[], p: number): number {
 }
 
 /** Sequential POSTs over one keep-alive connection; returns each round trip in ms. */
-async function roundTrips(url: string, count: number): Promise<number[]> {
+async function roundTrips(url: string, path: string, count: number): Promise<number[]> {
   const pool = new Pool(url, { connections: 1, pipelining: 1 })
   const times: number[] = []
   try {
     for (let i = 0; i < count; i++) {
       const startedAt = performance.now()
-      const response = await pool.request({ path: '/v1/chat/completions', method: 'POST', headers: { 'content-type': 'application/json' }, body: REQUEST_BODY })
+      const response = await pool.request({ path, method: 'POST', headers: { 'content-type': 'application/json' }, body: REQUEST_BODY })
       await response.body.text()
       times.push(performance.now() - startedAt)
     }
@@ -77,9 +100,9 @@ async function roundTrips(url: string, count: number): Promise<number[]> {
   return times
 }
 
-async function throughput(url: string, seconds: number, connections: number): Promise<{ requestsPerSecond: number; errors: number; non2xx: number }> {
+async function throughput(url: string, path: string, seconds: number, connections: number): Promise<{ requestsPerSecond: number; errors: number; non2xx: number }> {
   const result = await autocannon({
-    url: `${url}/v1/chat/completions`,
+    url: `${url}${path}`,
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: REQUEST_BODY,
@@ -95,58 +118,70 @@ function flag(name: string, fallback: number): number {
   return value === undefined || !Number.isFinite(value) ? fallback : value
 }
 
+interface Scenario {
+  name: string
+  path: string
+  requests: number
+}
+
+async function measure(scenario: Scenario, direct: string, proxy: string, seconds: number, connections: number) {
+  const rounds = 6
+  await roundTrips(direct, scenario.path, Math.min(500, scenario.requests))
+  await roundTrips(proxy, scenario.path, Math.min(500, scenario.requests))
+  const directTimes: number[] = []
+  const proxyTimes: number[] = []
+  const perRound = Math.ceil(scenario.requests / rounds)
+  // Alternate in rounds so drift (other load on the machine) hits both paths alike.
+  for (let round = 0; round < rounds; round++) {
+    directTimes.push(...(await roundTrips(direct, scenario.path, perRound)))
+    proxyTimes.push(...(await roundTrips(proxy, scenario.path, perRound)))
+  }
+  directTimes.sort((a, b) => a - b)
+  proxyTimes.sort((a, b) => a - b)
+  const directRate = await throughput(direct, scenario.path, seconds, connections)
+  const proxyRate = await throughput(proxy, scenario.path, seconds, connections)
+  return {
+    scenario: scenario.name,
+    requests: directTimes.length,
+    latencyMs: {
+      direct: { p50: percentile(directTimes, 50), p99: percentile(directTimes, 99) },
+      proxy: { p50: percentile(proxyTimes, 50), p99: percentile(proxyTimes, 99) },
+      addedP50: percentile(proxyTimes, 50) - percentile(directTimes, 50),
+      addedP99: percentile(proxyTimes, 99) - percentile(directTimes, 99),
+    },
+    throughput: { connections, seconds, direct: directRate, proxy: proxyRate, ratio: proxyRate.requestsPerSecond / directRate.requestsPerSecond },
+  }
+}
+
 async function main(): Promise<void> {
   const requests = flag('--requests', 3000)
-  const seconds = flag('--seconds', 5)
+  const seconds = flag('--seconds', 4)
   const connections = flag('--connections', 32)
-  const rounds = 6
+  const scenarios: Scenario[] = [
+    { name: 'instant JSON', path: '/v1/chat/completions', requests },
+    { name: `SSE, ${STREAM_EVENTS} events`, path: '/v1/stream', requests },
+    { name: `JSON after ${SLOW_MS} ms`, path: '/v1/slow', requests: Math.min(requests, 300) },
+  ]
   const upstream = await startRole(['upstream'])
   const proxy = await startRole(['proxy', upstream.url])
+  const f = (value: number): string => value.toFixed(3)
   try {
-    // Warm both paths (JIT, connections), then alternate in rounds so drift hits both alike.
-    await roundTrips(upstream.url, 500)
-    await roundTrips(proxy.url, 500)
-    const direct: number[] = []
-    const proxied: number[] = []
-    const perRound = Math.ceil(requests / rounds)
-    for (let round = 0; round < rounds; round++) {
-      direct.push(...(await roundTrips(upstream.url, perRound)))
-      proxied.push(...(await roundTrips(proxy.url, perRound)))
+    const results = []
+    process.stdout.write(`proxy overhead, no faults (sequential requests over one keep-alive connection; throughput: autocannon, ${connections} connections, ${seconds} s; Node ${process.version})\n`)
+    for (const scenario of scenarios) {
+      const result = await measure(scenario, upstream.url, proxy.url, seconds, connections)
+      results.push(result)
+      const { latencyMs: l, throughput: t } = result
+      process.stdout.write(
+        [
+          `${scenario.name} (${result.requests} requests per path)`,
+          `  latency  direct p50 ${f(l.direct.p50)} ms  p99 ${f(l.direct.p99)} ms | proxy p50 ${f(l.proxy.p50)} ms  p99 ${f(l.proxy.p99)} ms | added p50 ${f(l.addedP50)} ms  p99 ${f(l.addedP99)} ms`,
+          `  throughput  direct ${t.direct.requestsPerSecond.toFixed(0)} req/s  proxy ${t.proxy.requestsPerSecond.toFixed(0)} req/s  ratio ${t.ratio.toFixed(2)}  (errors: direct ${t.direct.errors + t.direct.non2xx}, proxy ${t.proxy.errors + t.proxy.non2xx})`,
+          '',
+        ].join('\n'),
+      )
     }
-    direct.sort((a, b) => a - b)
-    proxied.sort((a, b) => a - b)
-    const directThroughput = await throughput(upstream.url, seconds, connections)
-    const proxyThroughput = await throughput(proxy.url, seconds, connections)
-    const result = {
-      node: process.version,
-      requests: direct.length,
-      latencyMs: {
-        direct: { p50: percentile(direct, 50), p99: percentile(direct, 99) },
-        proxy: { p50: percentile(proxied, 50), p99: percentile(proxied, 99) },
-        addedP50: percentile(proxied, 50) - percentile(direct, 50),
-        addedP99: percentile(proxied, 99) - percentile(direct, 99),
-      },
-      throughput: {
-        connections,
-        seconds,
-        direct: directThroughput,
-        proxy: proxyThroughput,
-        ratio: proxyThroughput.requestsPerSecond / directThroughput.requestsPerSecond,
-      },
-    }
-    const f = (value: number): string => value.toFixed(3)
-    process.stdout.write(
-      [
-        `proxy overhead, no faults (${result.requests} sequential requests per path, ${rounds} alternating rounds; Node ${process.version})`,
-        `  latency  direct p50 ${f(result.latencyMs.direct.p50)} ms  p99 ${f(result.latencyMs.direct.p99)} ms`,
-        `           proxy  p50 ${f(result.latencyMs.proxy.p50)} ms  p99 ${f(result.latencyMs.proxy.p99)} ms`,
-        `           added  p50 ${f(result.latencyMs.addedP50)} ms  p99 ${f(result.latencyMs.addedP99)} ms   (goal: p50 ≤ 0.3 ms)`,
-        `  throughput (${connections} connections, ${seconds} s)  direct ${directThroughput.requestsPerSecond.toFixed(0)} req/s  proxy ${proxyThroughput.requestsPerSecond.toFixed(0)} req/s  ratio ${result.throughput.ratio.toFixed(2)}   (goal ≥ 0.8)`,
-        `  errors: direct ${directThroughput.errors + directThroughput.non2xx}, proxy ${proxyThroughput.errors + proxyThroughput.non2xx}`,
-        JSON.stringify(result),
-        '',
-      ].join('\n'),
-    )
+    process.stdout.write(`${JSON.stringify({ node: process.version, results })}\n`)
   } finally {
     upstream.child.kill()
     proxy.child.kill()

@@ -9,6 +9,7 @@ import { createFirstTokenDelayFault, firstTokenDelayParams } from './faults/firs
 import { createLatencyFault, latencyParams } from './faults/latency.js'
 import { createMalformedSseFault, malformedSseParams } from './faults/malformed-sse.js'
 import { createResetFault, resetParams } from './faults/reset.js'
+import { createSlicerFault, slicerParams } from './faults/slicer.js'
 import { createSlowTokensFault, slowTokensParams } from './faults/slow-tokens.js'
 import { createStallFault, stallParams } from './faults/stall.js'
 import { createStatusFault, statusParams } from './faults/status.js'
@@ -58,6 +59,7 @@ registerFault('truncate', createTruncateFault, truncateParams)
 registerFault('blackhole', createBlackholeFault, blackholeParams)
 registerFault('status', createStatusFault, statusParams)
 registerFault('malformed-sse', createMalformedSseFault, malformedSseParams)
+registerFault('slicer', createSlicerFault, slicerParams)
 
 // ---- validation -------------------------------------------------------------------------------
 

@@ -123,6 +123,7 @@ export function probeSummaryFrom(
   if (result.requests.total === 0) notes.push('no response completed: check the target URL and that the server is up')
   if (result.non2xx > 0) notes.push(`${result.non2xx} responses were not 2xx: saturation may be the endpoint refusing work, not serving it`)
   if (result.errors > 0) notes.push(`${result.errors} connection errors (${result.timeouts} timeouts)`)
+  if (result.requests.total > 0 && result.latency.p50 === 0) notes.push('latencies under 1 ms show as 0: autocannon records whole milliseconds')
   return {
     source: 'autocannon',
     target: { label: meta.label, url: meta.url },
@@ -188,12 +189,18 @@ function fixed(value: number, digits = 1): string {
   return Number.isFinite(value) ? value.toFixed(digits) : '-'
 }
 
+/** autocannon records whole milliseconds: a 0 means under 1 ms, not no time. */
+function ms(value: number, completed: number): string {
+  return value === 0 && completed > 0 ? '<1' : fixed(value, 0)
+}
+
 /** The terminal table. */
 export function formatProbeTable(summary: ProbeSummary): string {
+  const done = summary.requests.completed
   const lines = [
     `probe ${summary.target.label} (${summary.target.url}): ${summary.connections} connections x ${summary.pipelining} pipelined, ${fixed(summary.elapsedS)} s, ${summary.bodies} bodies`,
     `  req/s      max ${fixed(summary.requests.per_s.max, 0)}   mean ${fixed(summary.requests.per_s.mean)}   stddev ${fixed(summary.requests.per_s.stddev)}   overall ${fixed(summary.requests.overall_per_s)}`,
-    `  latency ms p50 ${fixed(summary.latency_ms.p50, 0)}   p90 ${fixed(summary.latency_ms.p90, 0)}   p99 ${fixed(summary.latency_ms.p99, 0)}   max ${fixed(summary.latency_ms.max, 0)}   mean ${fixed(summary.latency_ms.mean)}`,
+    `  latency ms p50 ${ms(summary.latency_ms.p50, done)}   p90 ${ms(summary.latency_ms.p90, done)}   p99 ${ms(summary.latency_ms.p99, done)}   max ${ms(summary.latency_ms.max, done)}   mean ${fixed(summary.latency_ms.mean)}`,
     `  requests   ${summary.requests.completed} completed of ${summary.requests.sent} sent   non-2xx ${summary.non2xx}   errors ${summary.errors} (timeouts ${summary.timeouts})`,
     `  status     ${Object.entries(summary.statusCodes).map(([code, count]) => `${code}: ${count}`).join('   ') || '-'}`,
     `  bytes      ${summary.bytes.total} total, ${fixed(summary.bytes.per_s_mean / 1024)} KiB/s mean`,

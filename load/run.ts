@@ -1,12 +1,13 @@
 // `run`: the main job end to end, as a library call. Resolves the target (starting the
 // embedded mock or the chaos proxy in-process when asked), opens the traffic, states the
 // estimated spend, runs, and writes the run folder: records.jsonl, histograms.json, summary.json.
+import { setMaxListeners } from 'node:events'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { Agent } from 'undici'
 import type { Adapter } from '../adapters/types.js'
-import { createAdapterFromTarget } from '../adapters/registry.js'
-import { isLoopbackUrl, parseTarget } from '../adapters/target.js'
+import { createAdapterFromTarget, defaultBaseUrl } from '../adapters/registry.js'
+import { isLoopbackUrl, mockEndpointTarget, parseTarget } from '../adapters/target.js'
 import { createMockServer, type MockServer } from '../adapters/mock/index.js'
 import { findPrice, loadPriceTable, type ModelPrice } from '../adapters/pricing/index.js'
 import { createChaosProxy, type ChaosProxy } from '../chaos/proxy.js'
@@ -16,7 +17,7 @@ import { classifyHandling } from '../chaos/inputs/classify.js'
 import { systemClock, type Clock } from '../core/clock.js'
 import { UserError } from '../core/errors.js'
 import { createRandom } from '../core/random.js'
-import { encodingForModel } from '../core/tokens.js'
+import { encodingForModel, getEncoder } from '../core/tokens.js'
 import { VERSION } from '../core/version.js'
 import { createAggregator, type LiveStats } from '../results/aggregate.js'
 import { spendUsd } from '../results/cost.js'
@@ -140,14 +141,18 @@ export async function run(options: RunOptions): Promise<RunResult> {
     if (spec.adapter === 'mock') {
       mock = await createMockServer({ profile: spec.profile, port: 0, seed })
       cleanups.push(() => (mock as MockServer).close())
-      adapterTarget = { ...spec, adapter: spec.protocol === 'anthropic' ? 'anthropic' : 'openai-compatible', baseUrl: `${mock.url}${spec.protocol === 'anthropic' ? '' : '/v1'}` }
+      adapterTarget = mockEndpointTarget(spec, mock.url)
       pricedAs ??= mock.profile.priceAs
       log(`embedded mock '${mock.profile.name}' listening on ${mock.url}`)
     }
     // 2. Chaos: an in-process fault proxy in front of the endpoint.
     let proxy: ChaosProxy | undefined
     if (timeline !== undefined) {
-      const upstream = new URL(adapterTarget.baseUrl ?? defaultBaseUrl(adapterTarget.adapter))
+      const base = adapterTarget.baseUrl ?? defaultBaseUrl(adapterTarget.adapter, env)
+      if (base === undefined) {
+        throw new UserError('TARGET_INVALID', `--target ${options.target}: --chaos needs the endpoint's base URL; write it as adapter:model@URL`)
+      }
+      const upstream = new URL(base)
       proxy = await createChaosProxy({ upstream: upstream.origin, timeline, seed })
       cleanups.push(() => (proxy as ChaosProxy).close())
       adapterTarget = { ...adapterTarget, baseUrl: `${proxy.url}${upstream.pathname.replace(/\/$/, '')}` }
@@ -165,6 +170,8 @@ export async function run(options: RunOptions): Promise<RunResult> {
     const price: ModelPrice | undefined = findPrice(priceTable, pricedAs)
     const spendOf = (usage: Parameters<typeof spendUsd>[0]): number | null => spendUsd(usage, price)
     const encoding = encodingForModel(pricedAs)
+    // Loading the tokenizer takes ~0.7 s: do it now, not inside the first measured request.
+    getEncoder(encoding)
 
     // 3. Traffic, and the spend it would cost.
     const traffic = await openTraffic(options.traffic, seed)
@@ -220,6 +227,8 @@ export async function run(options: RunOptions): Promise<RunResult> {
 
     // 5. Run, until the traffic ends or the run is interrupted.
     const controller = new AbortController()
+    // Every in-flight attempt listens on the run's signal: thousands, by design.
+    setMaxListeners(0, controller.signal)
     const onAbort = (): void => controller.abort()
     options.signal?.addEventListener('abort', onAbort, { once: true })
     if (options.signal?.aborted === true) controller.abort()
@@ -298,10 +307,6 @@ export async function run(options: RunOptions): Promise<RunResult> {
   } finally {
     await cleanup()
   }
-}
-
-function defaultBaseUrl(adapter: string): string {
-  return adapter === 'anthropic' ? 'https://api.anthropic.com' : 'https://api.openai.com/v1'
 }
 
 /** Drops credentials and query strings (Azure keys may travel there) from a URL. */

@@ -74,6 +74,9 @@ export async function openTraffic(options: TrafficSourceOptions, seed: number): 
   let estimatePass: Promise<TrafficEstimate> | undefined
   const estimate = async (): Promise<TrafficEstimate> => {
     const totals: TrafficEstimate = { requests: 0, inputTokens: 0, outputTokens: 0, spanMs: 0 }
+    // Expanding the first request of each task here warms the prompt builder's tables, so that
+    // their one-time cost is paid before the run's clock starts, not on the first sends.
+    const warmed = new Set<string>()
     for await (const request of take(
       options.type === 'file' ? (await readTraffic(options.path, segmentOption(options.segment))).requests : await open(),
       options.maxRequests,
@@ -82,6 +85,10 @@ export async function openTraffic(options: TrafficSourceOptions, seed: number): 
       totals.inputTokens += request.inputTokens
       totals.outputTokens += request.targetOutputTokens ?? request.maxOutputTokens
       totals.spanMs = Math.max(totals.spanMs, request.offsetMs)
+      if (!warmed.has(request.task)) {
+        warmed.add(request.task)
+        expandMessages(request)
+      }
     }
     return totals
   }

@@ -181,7 +181,6 @@ async function openForReading(path: string): Promise<FileHandle> {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
     if (code === 'ENOENT') throw new UserError('FILE_NOT_FOUND', `traffic file '${path}' not found; create one with 'gauntlet traffic generate --out ${path}'`, { cause: error })
-    if (code === 'EISDIR') throw new UserError('TRAFFIC_INVALID', `traffic file '${path}' is a directory; pass a .jsonl file`, { cause: error })
     throw new UserError('TRAFFIC_INVALID', `traffic file '${path}' cannot be read (${code ?? String(error)}); check its permissions`, { cause: error })
   }
 }
@@ -192,7 +191,14 @@ async function readFirstLine(path: string): Promise<string> {
     const chunks: Buffer[] = []
     const buffer = Buffer.alloc(64 * 1024)
     for (;;) {
-      const { bytesRead } = await handle.read(buffer, 0, buffer.length, null)
+      let bytesRead: number
+      try {
+        ;({ bytesRead } = await handle.read(buffer, 0, buffer.length, null))
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code
+        if (code === 'EISDIR') throw new UserError('TRAFFIC_INVALID', `traffic file '${path}' is a directory; pass a .jsonl file`, { cause: error })
+        throw new UserError('TRAFFIC_INVALID', `traffic file '${path}' cannot be read (${code ?? String(error)}); check the file`, { cause: error })
+      }
       if (bytesRead === 0) break
       const chunk = buffer.subarray(0, bytesRead)
       const newline = chunk.indexOf(10)
@@ -282,22 +288,33 @@ function canonicalHeader(header: TrafficHeader): TrafficHeader {
   return ordered
 }
 
-/** Fixed key order, so the same requests always serialise to the same bytes. */
+// Response schemas are shared objects (one per table kind): serialise each once.
+const schemaJson = new WeakMap<object, string>()
+
+/**
+ * One JSON line with a fixed key order (reading order: identity and time, content, token
+ * counts, extras), so the same request always serialises to the same bytes.
+ */
 export function serializeTrafficRequest(request: TrafficRequest): string {
-  // Reading order: identity and time, content, token counts, extras.
-  const keyed: Record<string, unknown> = { id: request.id, offsetMs: request.offsetMs, userId: request.userId, task: request.task }
-  if (request.messages !== undefined) keyed['messages'] = request.messages
-  if (request.prompt !== undefined) {
-    const prompt: Record<string, unknown> = { task: request.prompt.task, tokens: request.prompt.tokens, seed: request.prompt.seed }
-    if (request.prompt.encoding !== undefined) prompt['encoding'] = request.prompt.encoding
-    keyed['prompt'] = prompt
+  let line = `{"id":${JSON.stringify(request.id)},"offsetMs":${JSON.stringify(request.offsetMs)},"userId":${JSON.stringify(request.userId)},"task":${JSON.stringify(request.task)}`
+  if (request.messages !== undefined) line += `,"messages":${JSON.stringify(request.messages.map((message) => ({ role: message.role, content: message.content })))}`
+  const prompt = request.prompt
+  if (prompt !== undefined) {
+    line += `,"prompt":{"task":${JSON.stringify(prompt.task)},"tokens":${JSON.stringify(prompt.tokens)},"seed":${JSON.stringify(prompt.seed)}`
+    line += prompt.encoding === undefined ? '}' : `,"encoding":${JSON.stringify(prompt.encoding)}}`
   }
-  keyed['inputTokens'] = request.inputTokens
-  keyed['maxOutputTokens'] = request.maxOutputTokens
-  if (request.targetOutputTokens !== undefined) keyed['targetOutputTokens'] = request.targetOutputTokens
-  if (request.tags !== undefined) keyed['tags'] = request.tags
-  if (request.responseSchema !== undefined) keyed['responseSchema'] = request.responseSchema
-  return JSON.stringify(keyed)
+  line += `,"inputTokens":${JSON.stringify(request.inputTokens)},"maxOutputTokens":${JSON.stringify(request.maxOutputTokens)}`
+  if (request.targetOutputTokens !== undefined) line += `,"targetOutputTokens":${JSON.stringify(request.targetOutputTokens)}`
+  if (request.tags !== undefined) line += `,"tags":${JSON.stringify(request.tags)}`
+  if (request.responseSchema !== undefined) {
+    let json = schemaJson.get(request.responseSchema)
+    if (json === undefined) {
+      json = JSON.stringify(request.responseSchema)
+      schemaJson.set(request.responseSchema, json)
+    }
+    line += `,"responseSchema":${json}`
+  }
+  return `${line}}`
 }
 
 /**

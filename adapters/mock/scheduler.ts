@@ -16,10 +16,18 @@ export interface MockTimer {
   clear(handle: unknown): void
 }
 
+type SystemHandle = { immediate: ReturnType<typeof setImmediate> } | { timeout: ReturnType<typeof setTimeout> }
+
+/** Real timers; a zero delay runs on the next turn of the event loop (setTimeout would wait ≥ 1 ms). */
 export const systemMockTimer: MockTimer = {
   now: () => performance.now(),
-  set: (callback, delayMs) => setTimeout(callback, delayMs),
-  clear: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+  set: (callback, delayMs): SystemHandle =>
+    delayMs <= 0 ? { immediate: setImmediate(callback) } : { timeout: setTimeout(callback, delayMs) },
+  clear: (handle) => {
+    const system = handle as SystemHandle
+    if ('immediate' in system) clearImmediate(system.immediate)
+    else clearTimeout(system.timeout)
+  },
 }
 
 export interface SequenceCallbacks {
@@ -174,7 +182,13 @@ export function createMockScheduler(options: MockSchedulerOptions): MockSchedule
     notePeaks()
     prefilling.push(sequence)
     sequence.callbacks.onStart(queueMs)
-    if (stepTimer === undefined && !finishing && !closed) startStep(timer.now())
+    if (stepTimer === undefined && !finishing && !closed) {
+      // An idle loop starts on the next turn, so requests arriving together share the first step.
+      stepTimer = timer.set(() => {
+        stepTimer = undefined
+        if (!closed && running > 0) startStep(timer.now())
+      }, 0)
+    }
   }
 
   const admitFromQueue = (): void => {

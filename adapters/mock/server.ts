@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net'
 import { UserError } from '../../core/errors.js'
 import { createRandom } from '../../core/random.js'
-import { encodingForModel } from '../../core/tokens.js'
+import { encodingForModel, getEncoder } from '../../core/tokens.js'
 import { anthropicCodec } from './anthropic.js'
 import { countInputTokens } from './input-tokens.js'
 import { openaiCodec } from './openai.js'
@@ -117,6 +117,8 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
   if (!Number.isInteger(seed)) {
     throw new UserError('CONFIG_INVALID', `mock: seed must be an integer, got ${String(seed)}`)
   }
+  // Loading the WASM encoder takes ~1 s; pay it now rather than inside the first request's TTFT.
+  getEncoder('o200k_base')
   const apiKeys = options.apiKeys !== undefined && options.apiKeys.length > 0 ? new Set(options.apiKeys) : undefined
   const script = options.script
   const timer = systemMockTimer

@@ -1,6 +1,7 @@
 // Registers every subcommand. Each command module exports `register(program, setExitCode)`.
 import type { Command } from 'commander'
 import { register as registerK6 } from './k6.js'
+import { register as registerMerge } from './merge.js'
 import { register as registerProbe } from './probe.js'
 import { register as registerProxy } from './proxy.js'
 import { register as registerRun } from './run.js'
@@ -16,4 +17,5 @@ export function registerCommands(program: Command, setExitCode: SetExitCode): vo
   registerProxy(program, setExitCode)
   registerProbe(program, setExitCode)
   registerK6(program, setExitCode)
+  registerMerge(program, setExitCode)
 }

@@ -235,7 +235,8 @@ export function getTrafficCommand(program: Command): Command {
   return program.command('traffic').description('Generate, import and inspect traffic files (seeded JSONL of timed requests)')
 }
 
-export function register(program: Command, setExitCode: SetExitCode): void {
+/** `output` is for tests; the CLI writes to the process streams. */
+export function register(program: Command, setExitCode: SetExitCode, output: CommandOutput = processOutput): void {
   void setExitCode
   const traffic = getTrafficCommand(program)
   traffic
@@ -256,7 +257,7 @@ export function register(program: Command, setExitCode: SetExitCode): void {
     .option('--created-at <when>', "header createdAt: 'now' or an ISO date (default: reproducible epoch)")
     .option('--dry-run', 'print the profile, write nothing')
     .action(async (flags: GenerateFlags) => {
-      await runGenerate(flags)
+      await runGenerate(flags, output)
     })
   traffic
     .command('import')
@@ -276,7 +277,7 @@ export function register(program: Command, setExitCode: SetExitCode): void {
     .option('--created-at <when>', "header createdAt: 'now' or an ISO date (default: reproducible epoch)")
     .option('--dry-run', 'print the profile, write nothing')
     .action(async (file: string, flags: ImportFlags) => {
-      await runImport(file, flags)
+      await runImport(file, flags, output)
     })
   traffic
     .command('inspect')
@@ -284,6 +285,6 @@ export function register(program: Command, setExitCode: SetExitCode): void {
     .argument('<file>', 'traffic file (JSONL)')
     .option('--segment <i/n>', 'profile only segment i of n')
     .action(async (file: string, flags: InspectFlags) => {
-      await runInspect(file, flags)
+      await runInspect(file, flags, output)
     })
 }

@@ -33,6 +33,9 @@ export interface Chart {
   xTicks?: { at: number; label: string }[]
   leftLabel: string
   rightLabel?: string
+  /** Axes of counts get whole-number ticks only. */
+  leftIntegers: boolean
+  rightIntegers: boolean
   /** Per-bucket values hold for the whole bucket: drawn as steps. */
   stepped: boolean
   stacked: boolean
@@ -83,10 +86,17 @@ function stepValues(buckets: readonly TimeBucket[], pick: (bucket: TimeBucket) =
   return values
 }
 
+/** `10 s`, `5 min`, `1.5 s`: a bucket's length in words. */
+export function bucketLength(bucketMs: number): string {
+  if (bucketMs % 60_000 === 0) return `${bucketMs / 60_000} min`
+  if (bucketMs % 1_000 === 0) return `${bucketMs / 1_000} s`
+  return formatDuration(bucketMs)
+}
+
 function bucketPhrase(bucketMs: number): string {
   if (bucketMs === 1_000) return 'per second'
   if (bucketMs === 60_000) return 'per minute'
-  return `per ${formatDuration(bucketMs)} bucket`
+  return `per ${bucketLength(bucketMs)}`
 }
 
 /** Logical requests of a bucket that reached the endpoint (as `sent` in the summary). */
@@ -164,7 +174,7 @@ function outcomeSeries(buckets: readonly TimeBucket[]): ChartSeries[] {
   return layers.map((layer) => {
     const raw = stepValues(buckets, layer.pick) as number[]
     const values = raw.map((value, index) => (running[index] = (running[index] ?? 0) + value))
-    return series({ label: layer.label, color: layer.color, values, raw, fill: true, suffix: ' requests' })
+    return series({ label: layer.label, color: layer.color, values, raw, fill: true })
   })
 }
 
@@ -176,7 +186,7 @@ function timeCharts(summary: Summary, unit: 'min' | 's', unitMs: number): Chart[
   const xLabel = `time since start (${unit})`
   const perBucket = bucketPhrase(bucketMs)
   const bucketS = bucketMs / 1000
-  const common = { kind: 'time' as const, x, xLabel, stepped: true, stacked: false }
+  const common = { kind: 'time' as const, x, xLabel, stepped: true, stacked: false, leftIntegers: false, rightIntegers: false }
   const latency = (id: 'ttft' | 'e2e', title: string, caption: string): Chart => {
     const colors = id === 'ttft' ? COLORS.ttft : COLORS.e2e
     return {
@@ -209,9 +219,10 @@ function timeCharts(summary: Summary, unit: 'min' | 's', unitMs: number): Chart[
       ...common,
       id: 'rate',
       title: 'Request rate and requests in flight',
-      caption: `Requests that came due and that completed ok, in requests per second (${perBucket} ÷ ${formatDuration(bucketMs)}); right axis: most requests open at once.`,
+      caption: `Requests per second that came due and that completed ok (each ${bucketLength(bucketMs)} bucket's count divided by its length); right axis: the most requests open at once.`,
       leftLabel: 'requests per second',
       rightLabel: 'in flight (max)',
+      rightIntegers: true,
       series: [
         series({ label: 'due', color: COLORS.rate, values: stepValues(buckets, (bucket) => bucket.scheduled / bucketS), digits: 2, suffix: ' req/s' }),
         series({ label: 'completed ok', color: COLORS.okRate, values: stepValues(buckets, (bucket) => bucket.ok / bucketS), digits: 2, suffix: ' req/s' }),
@@ -225,6 +236,7 @@ function timeCharts(summary: Summary, unit: 'min' | 's', unitMs: number): Chart[
       caption: `Every request that came due, ${perBucket}, stacked by how it ended: ok at the bottom, then errors by kind, then requests users gave up on or that were never sent.`,
       leftLabel: `requests ${perBucket}`,
       stacked: true,
+      leftIntegers: true,
       series: outcomeSeries(buckets),
     },
     {
@@ -234,7 +246,7 @@ function timeCharts(summary: Summary, unit: 'min' | 's', unitMs: number): Chart[
       caption: spendCaption,
       leftLabel: 'US dollars, cumulative',
       stepped: false,
-      series: [series({ label: 'spend so far', color: COLORS.spend, values: spendValues.map((value) => Math.round(value * 1e6) / 1e6), prefix: '$', digits: 4, fill: true })],
+      series: [series({ label: 'spend so far', color: COLORS.spend, values: spendValues.map((value) => Math.round(value * 1e6) / 1e6), prefix: '$', digits: cumulative >= 1 ? 2 : 4, fill: true })],
     },
     {
       ...common,
@@ -243,6 +255,7 @@ function timeCharts(summary: Summary, unit: 'min' | 's', unitMs: number): Chart[
       caption: `Share of sent requests the simulated user abandoned because the answer was too slow, ${perBucket}; right axis: distinct users who sent a request.`,
       leftLabel: '% abandoned',
       rightLabel: 'active users',
+      rightIntegers: true,
       series: [
         series({
           label: 'abandoned',
@@ -255,7 +268,7 @@ function timeCharts(summary: Summary, unit: 'min' | 's', unitMs: number): Chart[
           suffix: ' %',
           fill: true,
         }),
-        series({ label: 'active users', color: COLORS.users, values: stepValues(buckets, (bucket) => bucket.active_users), axis: 'right', dash: true, suffix: ' users' }),
+        series({ label: 'active users', color: COLORS.users, values: stepValues(buckets, (bucket) => bucket.active_users), axis: 'right', dash: true }),
       ],
     },
   ]
@@ -273,6 +286,8 @@ function distributionChart(summary: Summary): Chart {
     xLabel: 'percentile (log scale)',
     xTicks: PERCENTILE_TICKS.map(({ at, label }) => ({ at, label })),
     leftLabel: 'milliseconds',
+    leftIntegers: false,
+    rightIntegers: false,
     stepped: false,
     stacked: false,
     series: [

@@ -40,6 +40,19 @@ export const REPORT_SCRIPT = String.raw`
     };
   }
 
+  // Tick steps for axes of counts: never a fractional request or user.
+  var INTEGER_STEPS = [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1e3, 2e3, 2.5e3, 5e3, 1e4, 2e4, 2.5e4, 5e4, 1e5, 2e5, 2.5e5, 5e5, 1e6, 2e6, 5e6, 1e7];
+
+  // At least a common width, so the time axes of all charts line up; wider when the longest
+  // tick label needs it ($0.00015 needs more room than 800).
+  function axisSize(minimum) {
+    return function (u, values) {
+      var longest = 0;
+      (values || []).forEach(function (v) { if (v && String(v).length > longest) longest = String(v).length; });
+      return Math.max(minimum, 16 + longest * 7.5);
+    };
+  }
+
   function zeroBased(u, min, max) {
     return [0, max > 0 ? max * 1.08 : 1];
   }
@@ -156,12 +169,14 @@ export const REPORT_SCRIPT = String.raw`
     var left = chart.series.filter(function (s) { return s.axis === 'left'; })[0];
     var axes = [
       xAxis,
-      { label: chart.leftLabel, stroke: '#3a434b', grid: grid, ticks: { stroke: '#c9d0d5' }, size: 70, values: axisValues(left ? left.prefix : '') }
+      { label: chart.leftLabel, stroke: '#3a434b', grid: grid, ticks: { stroke: '#c9d0d5' }, size: axisSize(70), values: axisValues(left ? left.prefix : '') }
     ];
+    if (chart.leftIntegers) axes[1].incrs = INTEGER_STEPS;
     var scales = { x: isTime ? { time: false } : { time: false, distr: 3, log: 10, range: [0.7, 14000] }, y: { range: zeroBased } };
     if (hasRight) {
       scales.y2 = { range: zeroBased };
-      axes.push({ scale: 'y2', side: 1, label: chart.rightLabel, stroke: '#3a434b', grid: { show: false }, ticks: { stroke: '#c9d0d5' }, size: 60, values: axisValues('') });
+      axes.push({ scale: 'y2', side: 1, label: chart.rightLabel, stroke: '#3a434b', grid: { show: false }, ticks: { stroke: '#c9d0d5' }, size: axisSize(60), values: axisValues('') });
+      if (chart.rightIntegers) axes[2].incrs = INTEGER_STEPS;
     } else if (isTime) {
       // An empty right axis of the same width, so every time chart's x axis lines up.
       axes.push({ scale: 'y', side: 1, label: ' ', grid: { show: false }, ticks: { show: false }, size: 60, values: function (u, splits) { return splits.map(function () { return ''; }); } });

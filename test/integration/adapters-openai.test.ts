@@ -89,6 +89,13 @@ describe('openai-compatible over HTTP', () => {
     expect(server.connectionCount()).toBe(before)
   })
 
+  it('text that precedes an in-stream error in the same network chunk is still delivered', async () => {
+    server.reply({ chunks: [readFixture('openai-stream-error.chunks.txt')] })
+    const { events, error } = await collect(adapter().stream(request, { signal: signal() }))
+    expect(joined(events, 'text-delta')).toBe('Partial answer')
+    expect(error).toMatchObject({ code: 'ADAPTER_STREAM_ERROR', vendorType: 'server_error', retryable: true })
+  })
+
   it('non-streaming, and a server that answers JSON to a streaming request', async () => {
     server.reply({ body: readFixture('openai-nonstream.json') })
     for (const stream of [false, true]) {

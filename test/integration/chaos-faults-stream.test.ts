@@ -92,6 +92,20 @@ describe('reset', () => {
   })
 })
 
+describe('slicer', () => {
+  it('delivers the same bytes in many small writes; the SDK reassembles them', async () => {
+    await withFaults([{ type: 'slicer', params: { average_size: 7, size_variation: 3, delay: 1000 } }], async (proxy) => {
+      const fetched = await fetchTimed(`${proxy.url}/v1/chat/completions`, { body: openAiBody })
+      expect(fetched.bytes.toString()).toBe(OPENAI_EVENTS.join(''))
+      expect(fetched.chunks.length).toBeGreaterThan(OPENAI_EVENTS.length)
+      const stream = await openai(proxy).chat.completions.create({ model: MODEL, stream: true, messages: [{ role: 'user', content: 'hi' }] })
+      let text = ''
+      for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? ''
+      expect(text).toBe(DEFAULT_TOKENS.join(''))
+    })
+  })
+})
+
 describe('truncate', () => {
   it('ends an OpenAI stream cleanly before [DONE] (the SDK sees a quiet end)', async () => {
     await withFaults([{ type: 'truncate' }], async (proxy) => {

@@ -62,6 +62,13 @@ beforeAll(async () => {
   }
   await writer.close()
   mock = await createMockServer({ profile: 'instant', port: 0 })
+  // The mock loads its tokenizer on the first request: warm it so the 1 s probe measures serving.
+  const warm = await fetch(`${mock.url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ model: 'mock-instant', messages: [{ role: 'user', content: 'warm up' }], max_tokens: 4 }),
+  })
+  await warm.arrayBuffer()
 })
 
 afterAll(async () => {

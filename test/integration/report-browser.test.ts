@@ -70,6 +70,23 @@ describe.skipIf(!available)(`HTML report in headless Chromium${available ? '' : 
       expect(widths).toHaveLength(Object.keys(peakHour.tasks).length)
       for (const width of widths) expect(width).toBeGreaterThan(0)
       await expect.poll(() => page.locator('#verdict .verdict-headline').textContent()).toContain('Failed: 4 of 6')
+
+      // Hovering the stacked chart: the legend shows each layer's own count, not the running sum.
+      const over = page.locator('#chart-outcomes .u-over')
+      const overBox = await over.boundingBox()
+      if (overBox === null) throw new Error('no plot area')
+      await over.hover({ position: { x: overBox.width * 0.42, y: overBox.height / 2 } })
+      const legend = await page.locator('#chart-outcomes .u-legend .u-series').evaluateAll((rows) =>
+        rows.map((row) => [row.querySelector('.u-label')?.textContent ?? '', row.querySelector('.u-value')?.textContent ?? '']),
+      )
+      const minute = Number.parseFloat(legend[0]?.[1] ?? 'NaN')
+      expect(minute).toBeGreaterThan(20)
+      const bucket = peakHour.timeseries.buckets[Math.floor(minute)]
+      const shown = Object.fromEntries(legend.slice(1))
+      expect(shown['ok']).toBe(`${bucket?.ok.toLocaleString('en-US')}`)
+      expect(shown['abandoned by user']).toBe(`${bucket?.abandoned.toLocaleString('en-US')}`)
+      expect(shown['lost demand (user quit)']).toBe(`${bucket?.lost_demand.toLocaleString('en-US')}`)
+      await page.mouse.move(0, 0)
       await mkdir(OUTPUT_DIR, { recursive: true })
       await page.screenshot({ path: join(OUTPUT_DIR, 'report.png'), fullPage: true })
       expect(problems).toEqual({ errors: [], failedRequests: [], networkRequests: [] })

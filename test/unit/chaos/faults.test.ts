@@ -180,6 +180,17 @@ describe('reset', () => {
   })
 })
 
+describe('slicer', () => {
+  it('cuts the body into seeded slices with pauses, bytes unchanged', async () => {
+    const h = harness({ eventStream: false })
+    const out = await runPipe({ type: 'slicer', params: { average_size: 10, size_variation: 3, delay: 2000 } }, [Buffer.from('x'.repeat(100))], h)
+    expect(Buffer.concat(out).toString()).toBe('x'.repeat(100))
+    expect(out.slice(0, -1).every((chunk) => chunk.length >= 7 && chunk.length <= 13)).toBe(true)
+    expect(new Set(out.map((chunk) => chunk.length)).size).toBeGreaterThan(1)
+    expect(h.sleeps).toEqual(Array.from({ length: out.length - 1 }, () => 2))
+  })
+})
+
 describe('truncate', () => {
   it('drops the end marker and what follows, or ends after N events', async () => {
     expect(joined(await runPipe({ type: 'truncate' }, OPENAI, harness()))).toBe(OPENAI.slice(0, -1).join(''))

@@ -11,8 +11,8 @@ afterEach(() => {
 })
 
 describe('registry', () => {
-  it('knows the ten built-in fault types', () => {
-    expect(faultTypes()).toEqual(['bandwidth', 'blackhole', 'first-token-delay', 'latency', 'malformed-sse', 'reset', 'slow-tokens', 'stall', 'status', 'truncate'])
+  it('knows the built-in fault types', () => {
+    expect(faultTypes()).toEqual(['bandwidth', 'blackhole', 'first-token-delay', 'latency', 'malformed-sse', 'reset', 'slicer', 'slow-tokens', 'stall', 'status', 'truncate'])
   })
 
   it('takes a user fault with its own schema, validated like the built-ins', async () => {

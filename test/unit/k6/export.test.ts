@@ -6,7 +6,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it, vi } from 'vitest'
 import type { TrafficRequest } from '../../../load/traffic-types.js'
 import { bundleK6Script, exportK6, type K6TrafficInput } from '../../../load/k6/export.js'
 import { k6SummaryToSummary } from '../../../load/k6/import-summary.js'
@@ -273,6 +273,34 @@ describe('gauntlet k6 export, run on a fake k6', () => {
     expect(summary.tokens.input).toBe(90)
     expect(summary.spend.usd).toBe('unknown')
     expect(summary.latency.tpot_ms.count).toBe(3)
+  })
+
+  it('exact schedule: each request waits for its own offset, so sends land on the offsets', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] })
+    try {
+      const dir = await tempDir()
+      const requests = makeRequests(12).map((request, i) => ({ ...request, offsetMs: i * i * 37 }))
+      const result = await exportK6({ traffic: trafficOf(requests), target: openAiTarget, outDir: dir, schedule: 'exact', vus: 4, price })
+      expect(result.plan.options['scenarios']).toMatchObject({ replay: { executor: 'shared-iterations', iterations: 12, vus: 4 } })
+      await installFakeK6(dir)
+      const start = Date.now()
+      const sentAt: number[] = []
+      const fake = await runFakeK6(result.scriptPath, {
+        iterations: 12,
+        handlers: {
+          sleep: (seconds) => vi.setSystemTime(Date.now() + seconds * 1000),
+          post() {
+            sentAt.push(Date.now() - start)
+            return { status: 200, body: JSON.stringify({ choices: [{ message: { content: 'x' } }], usage: { prompt_tokens: 1, completion_tokens: 1 } }) }
+          },
+        },
+      })
+      expect(sentAt).toEqual(requests.map((request) => request.offsetMs))
+      const lag = fake.metrics.get('llm_schedule_lag')?.samples.map((sample) => sample.value)
+      expect(lag).toEqual(new Array<number>(12).fill(0))
+    } finally {
+      vi.useRealTimers()
+    }
   })
 
   it('refuses to start without the key when the target needs one', async () => {

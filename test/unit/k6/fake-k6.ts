@@ -26,6 +26,8 @@ export interface FakeSseResult {
 export interface FakeK6Handlers {
   post?: (url: string, body: string, params: { headers: Record<string, string>; timeout: number; tags: Record<string, string> }) => FakeResponse
   sse?: (url: string, params: { method: string; headers: Record<string, string>; body: string }) => FakeSseResult
+  /** k6 `sleep(seconds)`; default: throw (tests that need it drive a fake clock). */
+  sleep?: (seconds: number) => void
 }
 
 interface Sample {
@@ -167,8 +169,9 @@ export async function runFakeK6(
       else entry.fails++
       checks.set(name, entry)
     },
-    sleep() {
-      throw new Error('the fake k6 does not sleep; use rate mode or offsets in the past')
+    sleep(seconds: number) {
+      if (options.handlers.sleep === undefined) throw new Error('the fake k6 does not sleep unless a test gives it a sleep handler')
+      options.handlers.sleep(seconds)
     },
     scenario: () => ({ name: 'replay', executor: 'fake', startTime, progress: 0, iterationInInstance: iteration, iterationInTest: iteration }),
     post(url: string, body: string, params: Parameters<NonNullable<FakeK6Handlers['post']>>[2]) {

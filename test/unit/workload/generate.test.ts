@@ -1,6 +1,7 @@
 // The workload model checked against its own parameters: determinism, Poisson counts, the
 // diurnal shape, time zones, per-task token distributions, windows, time scale, burstiness.
 import { createHash } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { UserError } from '../../../core/errors.js'
 import { serializeTrafficRequest } from '../../../load/traffic.js'
@@ -86,7 +87,10 @@ describe('generateTraffic', () => {
   it('recovers the diurnal curve from the hourly counts of a workday', () => {
     const requests = all({ preset: singleZone(), seed: 11, employees: 2000, adoption: 1, queriesPerDay: 25 })
     const hourly = new Array<number>(24).fill(0)
-    for (const request of requests) hourly[Math.floor(request.offsetMs / HOUR_MS)]++
+    for (const request of requests) {
+      const hour = Math.floor(request.offsetMs / HOUR_MS)
+      hourly[hour] = (hourly[hour] as number) + 1
+    }
     const curve = normalizeCurve(WORKDAY_CURVE) as number[]
     const total = 2000 * 25
     for (let hour = 0; hour < 24; hour++) {
@@ -203,7 +207,10 @@ describe('generateTraffic', () => {
   it('makes arrivals bursty with a coefficient of variation above 1', () => {
     const dispersion = (requests: TrafficRequest[]): number => {
       const bins = new Array<number>(360).fill(0)
-      for (const request of requests) bins[Math.floor(request.offsetMs / 10_000)]++
+      for (const request of requests) {
+        const bin = Math.floor(request.offsetMs / 10_000)
+        bins[bin] = (bins[bin] as number) + 1
+      }
       const mean = bins.reduce((a, b) => a + b, 0) / bins.length
       const variance = bins.reduce((a, b) => a + (b - mean) ** 2, 0) / (bins.length - 1)
       return variance / mean
@@ -276,5 +283,14 @@ describe('generateTraffic', () => {
       [[1, 2], /must be a JSON object/],
     ]
     for (const [json, pattern] of bad) expectUserError(() => planTraffic({ preset: 'workday', seed: 1, model: { json, file: 'model.json' } }), 'CONFIG_INVALID', pattern)
+  })
+
+  it('accepts the example model file in load/workload/README.md', () => {
+    const readme = readFileSync(new URL('../../../load/workload/README.md', import.meta.url), 'utf8')
+    const json = JSON.parse(/```json\n([\s\S]*?)```/.exec(readme)?.[1] ?? 'null') as unknown
+    const plan = planTraffic({ preset: 'workday', seed: 1, model: { json, file: 'README.md' } })
+    expect(plan.preset.population.employees).toBe(4000)
+    expect(plan.window.endMs).toBe(HOUR_MS)
+    expect(Object.keys(plan.preset.taskMix)).toEqual(['chat', 'write-email'])
   })
 })
