@@ -1,5 +1,5 @@
 # llm-gauntlet: every target installs what is missing first.
-.PHONY: install build run test test-unit test-integration typecheck check bench clean
+.PHONY: install build run test test-unit test-integration typecheck check bench clean browser
 
 NODE_MODULES_STAMP := node_modules/.package-lock.json
 
@@ -20,8 +20,15 @@ run: build
 	node dist/bin/gauntlet.js run --preset peak-hour --employees 1200 --time-scale 60 \
 		--mock typical-cloud --seed 7
 
-test: build typecheck
+test: build typecheck browser
 	npx vitest run
+
+# The HTML report is checked in a real headless Chromium (Debian's package). Installed when
+# missing and possible (root with apt-get); otherwise the browser test says so and skips.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || \
+		echo "chromium not installed: the browser report test will be skipped"; }
 
 test-unit: install
 	npx vitest run --project unit

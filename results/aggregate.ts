@@ -56,6 +56,10 @@ interface Group {
   e2e: LatencyHistogram
   spend: SpendTotal
   wasted: SpendTotal
+  inputTokens: number
+  outputTokens: number
+  okInputTokens: number
+  okOutputTokens: number
 }
 
 interface Bucket {
@@ -132,6 +136,10 @@ function newGroup(): Group {
     e2e: createLatencyHistogram(),
     spend: { usd: 0, unknown: false },
     wasted: { usd: 0, unknown: false },
+    inputTokens: 0,
+    outputTokens: 0,
+    okInputTokens: 0,
+    okOutputTokens: 0,
   }
 }
 
@@ -164,6 +172,10 @@ function groupStats(group: Group): GroupStats {
     spend_usd: usd(group.spend),
     retry_amplification: group.requests === 0 ? 0 : round(group.attempts / Math.max(1, group.sent), 4),
     wasted_usd: usd(group.wasted),
+    input_tokens: group.inputTokens,
+    output_tokens: group.outputTokens,
+    ok_input_tokens: group.okInputTokens,
+    ok_output_tokens: group.okOutputTokens,
   }
 }
 
@@ -269,6 +281,8 @@ export function createAggregator(options: AggregatorOptions): Aggregator {
         map.set(key, group)
       }
       if (!unsent) group.attempts++
+      group.inputTokens += sample.inputTokens ?? 0
+      group.outputTokens += sample.outputTokens ?? 0
       addSpend(group.spend, sample.spendUsd)
       if (sample.outcome === 'abandoned') addSpend(group.wasted, sample.spendUsd)
       groups.push(group)
@@ -332,6 +346,8 @@ export function createAggregator(options: AggregatorOptions): Aggregator {
       if (sample.outcome === 'ok') {
         if (sample.ttftMs !== undefined) group.ttft.record(sample.ttftMs)
         if (sample.e2eMs !== undefined) group.e2e.record(sample.e2eMs)
+        group.okInputTokens += sample.inputTokens ?? 0
+        group.okOutputTokens += sample.outputTokens ?? 0
       }
     }
     if (sample.handling !== undefined && sample.tags !== undefined) {

@@ -46,6 +46,12 @@ export interface GroupStats {
   /** Attempts / logical requests. */
   retry_amplification: number
   wasted_usd: Usd
+  /** Tokens of every attempt in the group (server-reported or estimated). */
+  input_tokens: number
+  output_tokens: number
+  /** Output tokens of the group's completed requests, for per-request means. */
+  ok_output_tokens: number
+  ok_input_tokens: number
 }
 
 export interface TimeBucket {

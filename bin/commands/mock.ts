@@ -26,6 +26,11 @@ export interface MockRunOptions {
 
 const LOOPBACK = /^(127(\.\d{1,3}){3}|::1|\[::1\]|localhost)$/i
 
+/** True for addresses only this machine can reach (the mock binds to loopback unless told otherwise). */
+export function isLoopbackHost(host: string): boolean {
+  return LOOPBACK.test(host)
+}
+
 /** One line describing a profile's timing and limits, for the start-up banner. */
 export function describeMockProfile(profile: MockProfile): string {
   const timing =
@@ -46,7 +51,7 @@ export async function runMock(flags: MockFlags, options: MockRunOptions): Promis
   const port = flags.port === undefined ? 0 : parseNumberFlag('--port', flags.port, { integer: true, min: 0, max: 65_535 })
   const seed = flags.seed === undefined ? 1 : parseNumberFlag('--seed', flags.seed, { integer: true, min: 0 })
   const profile = getMockProfile(flags.profile ?? 'typical-cloud')
-  if (!LOOPBACK.test(host)) {
+  if (!isLoopbackHost(host)) {
     options.warn(`gauntlet mock: warning: --host ${host} is not a loopback address; the mock is reachable from other machines`)
   }
   const server = await createMockServer({

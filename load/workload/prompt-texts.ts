@@ -22,6 +22,8 @@ export interface TaskText {
   body: BodyFactory
   /** Every template `body` can emit, so prompts.ts can count them all before the send path. */
   templates: readonly string[]
+  /** Standalone lines tried before the filler words when a whole unit no longer fits. */
+  fillLines: readonly string[]
   /** Pads the last few tokens: `prefix` + single-token words + `suffix`, one line. */
   filler: { prefix: string; suffix: string; words: readonly string[] }
   /** Single-token openers for prompts too short for the full structure. */
@@ -130,6 +132,7 @@ const summarize: TaskText = {
     }
   },
   templates: ['<<sec>>. <<heading>>\n', ...CLAUSES.map((clause) => `<<sec>>.<<sub>> ${clause}\n`)],
+  fillLines: CLAUSES.map((clause) => `${clause}\n`),
   filler: { prefix: 'Reviewer note:', suffix: '.\n', words: FILLER_WORDS },
   tinyStarts: ['Summarize', 'Summarise', 'Review'],
 }
@@ -209,6 +212,7 @@ const email: TaskText = {
     'To: <<person>>\n', 'Subject: Re: <<subject>>\n', 'Hi <<first>>,\n', 'Best regards,\n', '<<first>>\n',
     ...EMAIL_SENTENCES.map((sentence) => `${sentence}\n`),
   ],
+  fillLines: EMAIL_SENTENCES.map((sentence) => `${sentence}\n`),
   filler: { prefix: 'PS:', suffix: '.\n', words: FILLER_WORDS },
   tinyStarts: ['Draft', 'Write', 'Reply'],
 }
@@ -247,6 +251,7 @@ const chat: TaskText = {
   ],
   body: (random) => () => [{ template: `${random.pick(CHAT_SENTENCES)}\n` }],
   templates: CHAT_SENTENCES.map((sentence) => `${sentence}\n`),
+  fillLines: CHAT_SENTENCES.map((sentence) => `${sentence}\n`),
   filler: { prefix: 'Also', suffix: '.\n', words: FILLER_WORDS },
   tinyStarts: ['Explain', 'What', 'How', 'Help'],
 }
@@ -300,6 +305,7 @@ const rag: TaskText = {
     }
   },
   templates: ['[<<n>>] <<doc>>, section <<sec>>\n', ...POLICY_SENTENCES.map((sentence) => `${sentence}\n`)],
+  fillLines: POLICY_SENTENCES.map((sentence) => `${sentence}\n`),
   filler: { prefix: 'Editor note:', suffix: '.\n', words: FILLER_WORDS },
   tinyStarts: ['Answer', 'Question', 'What'],
 }
@@ -339,6 +345,7 @@ const invoices: TaskText = {
     return random.chance(0.08) ? [line, line] : [line]
   },
   templates: [INVOICE_ROW],
+  fillLines: [INVOICE_ROW],
   filler: { prefix: 'Comment:', suffix: '\n', words: FILLER_WORDS },
   tinyStarts: ['Extract', 'Parse', 'Convert'],
 }
@@ -358,6 +365,7 @@ const shipments: TaskText = {
   closings: [['Return only the JSON, with one object per row.\n']],
   body: () => () => [{ template: SHIPMENT_ROW }],
   templates: [SHIPMENT_ROW],
+  fillLines: [SHIPMENT_ROW],
   filler: { prefix: 'Comment:', suffix: '\n', words: FILLER_WORDS },
   tinyStarts: ['Extract', 'Parse', 'Convert'],
 }
@@ -430,6 +438,16 @@ const CODE_UNITS: readonly (readonly string[])[] = [
   ],
 ]
 
+const CODE_FILL_LINES = [
+  'const MAX_BATCH = <<count>>\n',
+  'const DEFAULT_TIMEOUT_MS = <<ttl>>\n',
+  'const RETRY_DELAY_MS = <<delay>>\n',
+  "  // TODO: check this against the ledger before release\n",
+  "  // FIXME: rounding differs from the finance report\n",
+  "  // NOTE: the upstream API returns amounts as strings\n",
+  "  // keep in sync with the billing schema\n",
+]
+
 const code: TaskText = {
   vocab: {
     count: COUNTS, delay: ['100', '200', '250', '500', '1000'], rate: ['07', '08', '19', '2', '21'],
@@ -443,6 +461,7 @@ const code: TaskText = {
   closings: [['```\n', 'Explain the bug first, then show the corrected code.\n'], ['```\n', 'Add unit tests for the edge cases you find.\n']],
   body: (random) => () => random.pick(CODE_UNITS).map((template) => ({ template })),
   templates: CODE_UNITS.flat(),
+  fillLines: CODE_FILL_LINES,
   filler: { prefix: '  // notes:', suffix: '\n', words: FILLER_WORDS },
   tinyStarts: ['Fix', 'Refactor', 'Explain'],
 }

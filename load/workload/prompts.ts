@@ -102,7 +102,7 @@ function compileTask(key: string, text: TaskText, encoding: EncodingName): Compi
     })
   }
   const lines = new Map<string, Part[]>()
-  const all = [...text.templates, ...text.intros.flat(), ...text.closings.flat()]
+  const all = [...text.templates, ...text.fillLines, ...text.intros.flat(), ...text.closings.flat()]
   for (const template of all) if (!lines.has(template)) lines.set(template, compileLine(key, template, slots, encoding))
   const singleToken = (word: string): boolean => count(word, encoding) === 1
   const fillerWords = text.filler.words.map((word) => ` ${word}`).filter(singleToken)
@@ -287,6 +287,17 @@ export function synthesizeText(spec: PromptSpec, encoding?: EncodingName): strin
       budget -= unit.tokens
     } else {
       misses++
+    }
+  }
+  // Then standalone lines that still fit, so the word filler stays short.
+  const fill = task.text.fillLines
+  for (let attempt = 0; attempt < 12 && budget > fillerOverhead + 1; attempt++) {
+    unit.parts = []
+    unit.tokens = 0
+    render(task, [{ template: fill[random.int(fill.length)] as string }], random, unit)
+    if (unit.tokens === budget || unit.tokens <= budget - fillerOverhead - 1) {
+      for (const part of unit.parts) out.parts.push(part)
+      budget -= unit.tokens
     }
   }
   // Filler lines: prefix + words + suffix; full lines first, then the rest on the last one.

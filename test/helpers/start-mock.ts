@@ -25,6 +25,8 @@ export interface MockStreamResult {
   events: EventSourceMessage[]
   /** Concatenated content deltas. */
   text: string
+  /** Client-side ms from send to the response headers. */
+  headersAtMs: number
   /** Client-side ms from send to each content delta (empty deltas skipped). */
   tokenAtMs: number[]
   /** Client-side ms from send to the end of the body. */
@@ -50,7 +52,8 @@ export async function readMockStream(
     headers: { 'content-type': 'application/json', ...(protocol === 'anthropic' ? { 'anthropic-version': '2023-06-01' } : {}), ...headers },
     body: JSON.stringify(body),
   })
-  const result: MockStreamResult = { status: response.statusCode, headers: response.headers, raw: '', events: [], text: '', tokenAtMs: [], endAtMs: 0 }
+  const headersAtMs = performance.now() - startedAt
+  const result: MockStreamResult = { status: response.statusCode, headers: response.headers, raw: '', events: [], text: '', headersAtMs, tokenAtMs: [], endAtMs: 0 }
   const parser = createParser({
     onEvent(event) {
       result.events.push(event)
