@@ -281,11 +281,15 @@ export async function createChaosProxy(options: ChaosProxyOptions): Promise<Chao
     const socket = request.socket
     const exchange = new AbortController()
     let killedByFault = false
+    // Faults' pending sleeps and timers end with the exchange; without faults, a finished exchange
+    // has nothing left to cancel.
+    let faultsInvolved = false
     response.once('close', () => {
       counters.active -= 1
-      if (response.writableFinished) counters.completed += 1
+      const finished = response.writableFinished
+      if (finished) counters.completed += 1
       else if (!killedByFault) counters.clientAborts += 1
-      exchange.abort(EXCHANGE_OVER)
+      if (!finished || faultsInvolved) exchange.abort(EXCHANGE_OVER)
     })
 
     const path = resolvePath(request)
@@ -316,6 +320,7 @@ export async function createChaosProxy(options: ChaosProxyOptions): Promise<Chao
       return
     }
 
+    faultsInvolved = true
     const headers = flattenHeaders(request)
     const bodyBytes = await readBodyForInspection(request, maxInspectBytes)
     if (exchange.signal.aborted) return
@@ -473,7 +478,10 @@ export async function createChaosProxy(options: ChaosProxyOptions): Promise<Chao
     }
     if (input.fired.length > 0) outgoing.push(FAULTS_HEADER, input.fired.join(','))
     if (input.phase !== undefined) outgoing.push(PHASE_HEADER, input.phase)
-    input.onResponse?.({ status: statusCode, headers: flat, eventStream: isEventStreamType(flat['content-type']) })
+    // A compressed stream is opaque to the SSE-aware faults: they pass it through.
+    const encoding = flat['content-encoding']
+    const eventStream = isEventStreamType(flat['content-type']) && (encoding === undefined || encoding === 'identity')
+    input.onResponse?.({ status: statusCode, headers: flat, eventStream })
     return outgoing
   }
 

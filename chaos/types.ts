@@ -35,7 +35,7 @@ export interface ResponseInfo {
   readonly status: number
   /** Lower-case names, as the upstream sent them. */
   readonly headers: Readonly<Record<string, string>>
-  /** True for `content-type: text/event-stream`: the SSE-aware faults act only on these. */
+  /** True for an uncompressed `text/event-stream`: the SSE-aware faults act only on these. */
   readonly eventStream: boolean
 }
 

@@ -1,6 +1,7 @@
 // Simulated users: how long each waits for the first token and for the whole answer, and
 // who stops using the tool after repeated bad experiences (adoption decay).
 import { createRandom } from '../core/random.js'
+import { parseDurationMs } from '../core/duration.js'
 import { UserError } from '../core/errors.js'
 
 export type PatienceDistribution =
@@ -137,14 +138,4 @@ function parseDistribution(raw: string, part: string, fail: (part: string, why: 
   const ms = parseDurationMs(fixed ? raw.slice(6) : raw)
   if (ms === undefined || ms <= 0) return fail(part, `'${raw}' is not a duration like 10s or 1500ms`)
   return fixed ? { type: 'fixed', ms } : { type: 'lognormal', medianMs: ms, sigma: 0.5 }
-}
-
-/** `1500ms`, `10s`, `2m`, `1h`, or a bare number of ms. */
-export function parseDurationMs(text: string): number | undefined {
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim())
-  if (match === null) return undefined
-  const value = Number(match[1])
-  const unit = match[2] ?? 'ms'
-  const factor = unit === 'ms' ? 1 : unit === 's' ? 1000 : unit === 'm' ? 60_000 : 3_600_000
-  return value * factor
 }

@@ -42,6 +42,8 @@ export interface RunOptions {
   /** `adapter:model[@baseURL]`, or `mock:PROFILE` to start the embedded endpoint in-process. */
   target: string
   schedule?: ScheduleSpec
+  /** Stop sending after this long (in-flight requests finish); the summary is then partial. */
+  maxDurationMs?: number
   /** Open model: in-flight cap (default 2,000). */
   maxInFlight?: number
   /** k6-like expressions: `ttft_ms.p95<2000`. */
@@ -227,6 +229,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
 
     // 5. Run, until the traffic ends or the run is interrupted.
     const controller = new AbortController()
+    const stopSending = new AbortController()
     // Every in-flight attempt listens on the run's signal: thousands, by design.
     setMaxListeners(0, controller.signal)
     const onAbort = (): void => controller.abort()
@@ -250,6 +253,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
       clock,
       runStartMs,
       signal: controller.signal,
+      stopSignal: stopSending.signal,
       record: (sample) => recorder.record(sample),
       encoding,
       stream: options.stream ?? true,
@@ -270,10 +274,19 @@ export async function run(options: RunOptions): Promise<RunResult> {
       }
     }
     const ticker = setInterval(tick, Math.min(progressEveryMs, 250))
+    let timedOut = false
+    const deadline =
+      options.maxDurationMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            timedOut = true
+            stopSending.abort()
+          }, options.maxDurationMs)
     try {
       await runner.run()
     } finally {
       clearInterval(ticker)
+      if (deadline !== undefined) clearTimeout(deadline)
       options.signal?.removeEventListener('abort', onAbort)
     }
     const durationMs = clock.now() - runStartMs
@@ -283,11 +296,12 @@ export async function run(options: RunOptions): Promise<RunResult> {
     // 6. Summary, thresholds and the run folder.
     const interrupted = controller.signal.aborted
     const notes = [...recorder.problems]
+    if (timedOut) notes.push(`stopped sending at the --max-duration of ${formatMs(options.maxDurationMs ?? 0)}; requests due later were not sent`)
     if (budget.stopped) notes.push(`the spend cap of $${options.maxSpendUsd} stopped new sends; unsent requests are 'budget-stopped'`)
     const summary = aggregator.finish({
       runId,
       name,
-      partial: interrupted,
+      partial: interrupted || timedOut,
       startedAt: startedAtWall.toISOString(),
       endedAt: new Date(clock.wallNow()).toISOString(),
       durationMs,

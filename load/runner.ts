@@ -38,7 +38,10 @@ export interface RunnerOptions {
   spendOf: (usage: TokenUsage) => number | null
   clock: Clock
   runStartMs: number
+  /** Aborts in-flight attempts (recorded as interrupted) and stops sending. */
   signal: AbortSignal
+  /** Stops sending new requests only; in-flight ones finish (a time limit). */
+  stopSignal?: AbortSignal
   record: (sample: Sample) => void
   encoding: EncodingName
   stream: boolean
@@ -171,10 +174,11 @@ export function createRunner(options: RunnerOptions): Runner {
     },
     async run() {
       const { schedule } = options
+      const scheduleSignal = options.stopSignal === undefined ? signal : AbortSignal.any([signal, options.stopSignal])
       if (schedule.type === 'closed') {
         await runClosedSchedule(
           options.requests,
-          { clock, runStartMs, users: schedule.users, thinkTimeMs: schedule.thinkTimeMs ?? 0, signal },
+          { clock, runStartMs, users: schedule.users, thinkTimeMs: schedule.thinkTimeMs ?? 0, signal: scheduleSignal },
           dispatch,
         )
         return
@@ -184,7 +188,7 @@ export function createRunner(options: RunnerOptions): Runner {
         runStartMs,
         timeScale: schedule.type === 'open' ? (schedule.timeScale ?? 1) : 1,
         maxInFlight: options.maxInFlight,
-        signal,
+        signal: scheduleSignal,
       }
       if (schedule.type === 'open' && schedule.overflow !== undefined) openOptions.overflow = schedule.overflow
       let requests = options.requests

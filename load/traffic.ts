@@ -157,7 +157,7 @@ export function parseSegment(text: string): Segment {
   const index = match === null ? NaN : Number(match[1])
   const count = match === null ? NaN : Number(match[2])
   if (!Number.isSafeInteger(index) || !Number.isSafeInteger(count) || count < 1 || index < 1 || index > count) {
-    throw new UserError('USAGE_INVALID', `--segment '${text}' must be i/n with 1 ≤ i ≤ n (got ${JSON.stringify(text)}); e.g. --segment 2/4 for the second of four segments`)
+    throw new UserError('USAGE_INVALID', `--segment '${text}' must be i/n with 1 ≤ i ≤ n; e.g. --segment 2/4 for the second of four segments`)
   }
   return { index, count }
 }

@@ -75,9 +75,14 @@ interface Bucket {
   inFlightMax: number
   spendUsd: number
   outputTokens: number
-  users: Set<string>
+  /** Distinct users of the bucket; dropped (count kept) once the run has moved well past it. */
+  users: Set<string> | undefined
+  activeUsers: number
   phase: string | undefined
 }
+
+/** Samples arrive by completion, so a bucket can still grow for a while after its time. */
+const OPEN_BUCKETS_BEHIND = 120
 
 export interface Aggregator {
   add(sample: Sample): void
@@ -223,8 +228,15 @@ export function createAggregator(options: AggregatorOptions): Aggregator {
         spendUsd: 0,
         outputTokens: 0,
         users: new Set(),
+        activeUsers: 0,
         phase: undefined,
       })
+      // Keep memory flat on long runs: freeze the user count of buckets far behind.
+      const frozen = buckets[buckets.length - 1 - OPEN_BUCKETS_BEHIND]
+      if (frozen !== undefined && frozen.users !== undefined) {
+        frozen.activeUsers = frozen.users.size
+        frozen.users = undefined
+      }
     }
     return buckets[index] as Bucket
   }
@@ -299,7 +311,7 @@ export function createAggregator(options: AggregatorOptions): Aggregator {
     if (wasSent) {
       sent++
       users.add(sample.userId)
-      bucket.users.add(sample.userId)
+      if (bucket.users !== undefined) bucket.users.add(sample.userId)
     }
     if (sample.outcome === 'dropped') {
       dropped++
@@ -480,7 +492,7 @@ export function createAggregator(options: AggregatorOptions): Aggregator {
       in_flight_max: bucket.inFlightMax,
       spend_usd: round(bucket.spendUsd, 6),
       output_tokens: bucket.outputTokens,
-      active_users: bucket.users.size,
+      active_users: bucket.users?.size ?? bucket.activeUsers,
     }
     if (bucket.phase !== undefined) row.phase = bucket.phase
     return row

@@ -2,6 +2,7 @@
 import type { Command } from 'commander'
 import { UserError } from '../../core/errors.js'
 import { loadConfig, type GauntletConfig } from '../../load/config.js'
+import { parseDurationMs } from '../../core/duration.js'
 import { run, type RunOptions } from '../../load/run.js'
 import { parseSegment } from '../../load/traffic.js'
 import type { TrafficSourceOptions } from '../../load/traffic-source.js'
@@ -34,6 +35,7 @@ interface RunFlags {
   users?: string
   thinkTime?: string
   maxInFlight?: string
+  maxDuration?: string
   onCap?: string
   seed?: string
   yes?: boolean
@@ -73,6 +75,7 @@ export function register(program: Command, setExitCode: SetExitCode): void {
     .option('--users <n>', 'closed model: n virtual users instead of the traffic times')
     .option('--think-time <ms>', 'closed model: pause between a user’s requests')
     .option('--max-in-flight <n>', 'open model: drop requests past this many in flight (default 2000)')
+    .option('--max-duration <time>', 'stop sending after this long, e.g. 90s or 10m (in-flight requests finish)')
     .option('--on-cap <mode>', 'open model past the in-flight cap: drop (default, counted) or queue (sent late, lag measured)')
     .option('--seed <n>', 'seed for generation, patience and jitter (default 1)')
     .option('--yes', 'allow a non-loopback endpoint without asking')
@@ -199,6 +202,11 @@ export function buildRunOptions(flags: RunFlags, config: GauntletConfig = {}): R
   const chaos = flags.chaos ?? config.chaos
   if (chaos !== undefined) options.chaos = chaos
   if (flags.maxInFlight !== undefined) options.maxInFlight = parseNumberFlag('--max-in-flight', flags.maxInFlight, { integer: true, min: 1 })
+  if (flags.maxDuration !== undefined) {
+    const ms = parseDurationMs(flags.maxDuration)
+    if (ms === undefined || ms <= 0) throw new UserError('USAGE_INVALID', `--max-duration '${flags.maxDuration}' is not a duration; e.g. --max-duration 90s or 10m`)
+    options.maxDurationMs = ms
+  }
   if (flags.yes === true) options.yes = true
   const prices = flags.prices ?? config.prices
   if (prices !== undefined) options.pricesPath = prices

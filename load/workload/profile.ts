@@ -62,12 +62,13 @@ export function zoneRangesFromHeader(header: Pick<TrafficHeader, 'parameters'>):
   return ranges
 }
 
+/** Token counts: 4 bytes each (exact percentiles stay cheap), 8 once a count passes 2³² − 1. */
 class IntList {
-  values = new Float64Array(1024)
+  values: Uint32Array | Float64Array = new Uint32Array(1024)
   length = 0
   push(value: number): void {
-    if (this.length === this.values.length) {
-      const grown = new Float64Array(this.values.length * 2)
+    if (this.length === this.values.length || (value > 0xffffffff && this.values instanceof Uint32Array)) {
+      const grown = value > 0xffffffff || this.values instanceof Float64Array ? new Float64Array(this.values.length * 2) : new Uint32Array(this.values.length * 2)
       grown.set(this.values)
       this.values = grown
     }

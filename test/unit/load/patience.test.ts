@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { createPatience, DEFAULT_PATIENCE, parseDurationMs, parsePatience } from '../../../load/patience.js'
+import { parseDurationMs } from '../../../core/duration.js'
+import { createPatience, DEFAULT_PATIENCE, parsePatience } from '../../../load/patience.js'
 
 describe('patience', () => {
   it('draws the same limits for the same request id whatever the order', () => {
