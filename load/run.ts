@@ -127,8 +127,9 @@ export async function run(options: RunOptions): Promise<RunResult> {
     for (const task of cleanups.reverse()) await task().catch(() => undefined)
   }
   try {
-    // 1. Target: the embedded mock, or a vendor/self-hosted endpoint.
+    // 1. Target and traffic are checked before any server starts.
     const spec = parseTarget(options.target)
+    const traffic = await openTraffic(options.traffic, seed)
     let mock: MockServer | undefined
     let pricedAs = options.priceAs
     const maxInFlight = options.maxInFlight ?? 2_000
@@ -175,8 +176,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
     // Loading the tokenizer takes ~0.7 s: do it now, not inside the first measured request.
     getEncoder(encoding)
 
-    // 3. Traffic, and the spend it would cost.
-    const traffic = await openTraffic(options.traffic, seed)
+    // 3. The spend the traffic would cost.
     const schedule: ScheduleSpec = options.schedule ?? { type: 'open', timeScale: 1 }
     const timeScale = schedule.type === 'open' ? (schedule.timeScale ?? 1) : 1
     const estimate = await traffic.estimate()

@@ -14,7 +14,12 @@ export type TrafficSourceOptions = (
   | { type: 'file'; path: string }
   | { type: 'preset'; preset: string; employees?: number; timeScale?: number; window?: string }
   | { type: 'requests'; requests: readonly TrafficRequest[]; source?: string }
-) & { segment?: Segment; maxRequests?: number }
+) & {
+  segment?: Segment
+  maxRequests?: number
+  /** Caps every request's max and target output tokens (cost control, quick runs). */
+  maxOutputTokens?: number
+}
 
 export interface TrafficEstimate {
   requests: number
@@ -69,7 +74,7 @@ export async function openTraffic(options: TrafficSourceOptions, seed: number): 
         options.segment,
       )
   }
-  const limited = async (): Promise<AsyncIterable<TrafficRequest>> => take(await open(), options.maxRequests)
+  const limited = async (): Promise<AsyncIterable<TrafficRequest>> => capOutput(take(await open(), options.maxRequests), options.maxOutputTokens)
   // The estimate reads the traffic once more (streaming), so the first read is saved for the run.
   let estimatePass: Promise<TrafficEstimate> | undefined
   const estimate = async (): Promise<TrafficEstimate> => {
@@ -77,10 +82,8 @@ export async function openTraffic(options: TrafficSourceOptions, seed: number): 
     // Expanding the first request of each task here warms the prompt builder's tables, so that
     // their one-time cost is paid before the run's clock starts, not on the first sends.
     const warmed = new Set<string>()
-    for await (const request of take(
-      options.type === 'file' ? (await readTraffic(options.path, segmentOption(options.segment))).requests : await open(),
-      options.maxRequests,
-    )) {
+    const pass = options.type === 'file' ? (await readTraffic(options.path, segmentOption(options.segment))).requests : await open()
+    for await (const request of capOutput(take(pass, options.maxRequests), options.maxOutputTokens)) {
       totals.requests++
       totals.inputTokens += request.inputTokens
       totals.outputTokens += request.targetOutputTokens ?? request.maxOutputTokens
@@ -148,5 +151,17 @@ async function* take(requests: AsyncIterable<TrafficRequest>, limit: number | un
   for await (const request of requests) {
     if (n++ >= limit) return
     yield request
+  }
+}
+
+async function* capOutput(requests: AsyncIterable<TrafficRequest>, cap: number | undefined): AsyncIterable<TrafficRequest> {
+  if (cap === undefined) {
+    yield* requests
+    return
+  }
+  for await (const request of requests) {
+    const capped: TrafficRequest = { ...request, maxOutputTokens: Math.min(request.maxOutputTokens, cap) }
+    if (request.targetOutputTokens !== undefined) capped.targetOutputTokens = Math.min(request.targetOutputTokens, cap)
+    yield capped
   }
 }

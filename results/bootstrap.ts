@@ -112,7 +112,10 @@ function requireValues(name: string, values: ArrayLike<number>): void {
 function resampledPercentile(sorted: Float64Array, p: number, counts: Uint32Array, random: Random): number {
   const n = sorted.length
   counts.fill(0)
-  for (let i = 0; i < n; i++) counts[Math.floor(random.next() * n)]++
+  for (let i = 0; i < n; i++) {
+    const index = Math.floor(random.next() * n)
+    counts[index] = (counts[index] as number) + 1
+  }
   const rank = Math.min(n, Math.max(1, Math.ceil((p / 100) * n)))
   let seen = 0
   for (let index = 0; index < n; index++) {

@@ -16,6 +16,7 @@ import {
   includesZero,
   mean,
   percentile,
+  percentileOfSorted,
   ratioOfSums,
   type DifferenceEstimate,
 } from './bootstrap.js'
@@ -196,6 +197,26 @@ export interface CompareRow {
   resamples: number
 }
 
+export type DistributionKey = 'min' | 'p50' | 'p90' | 'p95' | 'p99' | 'p999' | 'max'
+export type Distribution = Record<DistributionKey, number | null> & { count: number }
+
+/** Nearest-rank percentiles of raw values (null when there are none). */
+export function distributionOf(values: readonly number[]): Distribution {
+  if (values.length === 0) return { count: 0, min: null, p50: null, p90: null, p95: null, p99: null, p999: null, max: null }
+  const sorted = Float64Array.from(values).sort()
+  const at = (p: number): number => percentileOfSorted(sorted, p)
+  return {
+    count: sorted.length,
+    min: sorted[0] as number,
+    p50: at(50),
+    p90: at(90),
+    p95: at(95),
+    p99: at(99),
+    p999: at(99.9),
+    max: sorted[sorted.length - 1] as number,
+  }
+}
+
 export interface ComparisonTarget {
   label: string
   adapter: string
@@ -208,6 +229,8 @@ export interface ComparisonTarget {
   thresholds: { total: number; failed: number }
   partial: boolean
   scheduleLagP99Ms: number | null
+  /** Exact percentiles of completed requests' raw TTFT and e2e (ms), for the report's charts. */
+  latency: { ttft_ms: Distribution; e2e_ms: Distribution }
   /** The target's run folder, relative to the comparison's folder; null when nothing was written. */
   folder: string | null
 }
@@ -634,6 +657,7 @@ export function buildComparison(inputs: readonly CompareInput[], options: Compar
       thresholds: { total: s.thresholds.length, failed: s.thresholds.filter((row) => !row.pass).length },
       partial: s.partial,
       scheduleLagP99Ms: s.latency.schedule_lag_ms.p99,
+      latency: { ttft_ms: distributionOf(input.data.ttftMs), e2e_ms: distributionOf(input.data.e2eMs) },
       folder: input.folder ?? null,
     }
   })

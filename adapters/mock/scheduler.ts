@@ -318,6 +318,9 @@ export function createMockScheduler(options: MockSchedulerOptions): MockSchedule
   }
   const heapRemove = (sequence: Sequence): void => {
     const index = sequence.heapSlot
+    // Instant answers never enter the heap.
+    if (index < 0 || heap[index] !== sequence) return
+    sequence.heapSlot = -1
     const last = heap.pop()
     if (last === undefined || last === sequence) return
     heap[index] = last

@@ -15,7 +15,7 @@ import { openaiCodec } from './openai.js'
 import { resolveMockProfile } from './profiles.js'
 import { isFailure, type FinishKind, type MockFailure, type ParsedChat, type ProtocolCodec } from './protocol.js'
 import { createRateLimiter } from './rate-limit.js'
-import { createMockScheduler, systemMockTimer, type SequenceTiming } from './scheduler.js'
+import { createMockScheduler, systemMockTimer, type SequenceHandle, type SequenceTiming } from './scheduler.js'
 import { generateMockPieces, MOCK_PIECES, MOCK_PIECES_JSON, mockTextKey } from './text.js'
 import type { MockProfile, MockRequestInfo, MockScript, MockServer, MockServerOptions, MockStats } from './types.js'
 
@@ -380,7 +380,14 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     }
 
     counters.inputTokens += inputTokens
-    const handle = scheduler.submit({
+    // Instant answers run every callback inside submit(), before it returns the handle.
+    let handle: SequenceHandle | undefined
+    let cancelWhenSubmitted = false
+    const cancelSequence = (): void => {
+      if (handle === undefined) cancelWhenSubmitted = true
+      else handle.cancel()
+    }
+    handle = scheduler.submit({
       inputTokens,
       outputTokens,
       timing,
@@ -410,7 +417,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
           }
           if (resetAfterTokens !== undefined && tokenIndex + 1 >= resetAfterTokens) {
             ended = true
-            handle.cancel()
+            cancelSequence()
             closeStream()
             const socket = response.socket
             if (stream && pending.length > 0 && !response.destroyed) {
@@ -452,12 +459,13 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
         },
       },
     })
+    if (cancelWhenSubmitted) handle.cancel()
     response.on('close', () => {
       if (ended) return
       ended = true
       counters.cancelled++
       closeStream()
-      handle.cancel()
+      cancelSequence()
     })
   }
 

@@ -22,6 +22,7 @@ interface RunFlags {
   timeScale?: string
   window?: string
   maxRequests?: string
+  maxOutputTokens?: string
   target?: string
   mock?: string
   threshold?: string[]
@@ -62,6 +63,7 @@ export function register(program: Command, setExitCode: SetExitCode): void {
     .option('--time-scale <k>', 'compress time by k (60: an hour in a minute)')
     .option('--window <hours>', 'with --preset: hours to keep, e.g. 9-10')
     .option('--max-requests <n>', 'stop the traffic after n requests')
+    .option('--max-output-tokens <n>', 'cap every request’s output tokens (cost control, quick runs)')
     .option('--target <spec>', 'adapter:model[@baseURL], e.g. openai:gpt-4o-mini, mock:typical-cloud')
     .option('--mock <profile>', 'start the embedded mock endpoint in-process with this profile')
     .option('--threshold <expr>', "pass/fail rule, repeatable: 'ttft_ms.p95<2000'", collect)
@@ -167,6 +169,9 @@ export function buildRunOptions(flags: RunFlags, config: GauntletConfig = {}): R
   }
   if (segment !== undefined) traffic.segment = segment
   if (maxRequests !== undefined) traffic.maxRequests = maxRequests
+  if (flags.maxOutputTokens !== undefined) {
+    traffic.maxOutputTokens = parseNumberFlag('--max-output-tokens', flags.maxOutputTokens, { integer: true, min: 1 })
+  }
   // Generated traffic is compressed at generation (it then carries scaled offsets); files are scaled at replay.
   let replayScale = 1
   if (timeScale !== undefined) {

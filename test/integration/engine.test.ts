@@ -111,6 +111,33 @@ describe('engine against the exact-timing mock', () => {
     expect(summary.abandonment.rate).toBe(0.5)
   })
 
+  it('counts the tokens streamed before an e2e abandonment as wasted spend', async () => {
+    const requests = Array.from({ length: 3 }, (_, i) =>
+      request(i, { targetOutputTokens: 60, maxOutputTokens: 64, messages: [{ role: 'user', content: 'ttft=100 stream a long one' }] }),
+    )
+    const { summary } = await run({ traffic: { type: 'requests', requests }, target, outDir: null, patience: 'ttft=none,e2e=fixed:600ms,quit=off' })
+    expect(summary.requests.byOutcome['abandoned']).toBe(3)
+    // 100 ms to the first token, then one token per 20 ms until 600 ms: about 26 tokens each.
+    const perRequest = summary.tokens.output / 3
+    expect(perRequest).toBeGreaterThan(15)
+    expect(perRequest).toBeLessThan(35)
+    expect(summary.abandonment.wasted_usd).toBe(summary.spend.usd)
+    expect(summary.abandonment.wasted_usd as number).toBeGreaterThan(0)
+    expect(summary.tokens.estimated_share).toBe(1)
+  })
+
+  it('stops new sends at the hard spend cap (spent + worst case in flight), never passing it', async () => {
+    const requests = Array.from({ length: 10 }, (_, i) => request(i, { offsetMs: i * 10 }))
+    // Worst case per request: 9 input + 64 output tokens at gpt-4o-mini prices.
+    const worstCase = (9 * GPT_4O_MINI.inputPerM + 64 * GPT_4O_MINI.outputPerM) / 1e6
+    const cap = worstCase * 3.5
+    const { summary } = await run({ traffic: { type: 'requests', requests }, target, outDir: null, patience: 'off', maxSpendUsd: cap })
+    expect(summary.requests.byOutcome['budget-stopped']).toBe(7)
+    expect(summary.requests.completed).toBe(3)
+    expect(summary.spend.usd as number).toBeLessThanOrEqual(cap)
+    expect(summary.notes.join(' ')).toMatch(/spend cap/)
+  })
+
   it('users quit after the configured abandonments; the rest of their traffic is lost demand', async () => {
     const requests = Array.from({ length: 5 }, (_, i) =>
       request(i, { userId: 'impatient', offsetMs: i * 1_000, messages: [{ role: 'user', content: 'ttft=900 slow' }] }),

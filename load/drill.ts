@@ -1,0 +1,254 @@
+// `runDrill`: the weekend maintenance drill as a library call. A soak of preset traffic through
+// the chaos proxy with a fault timeline, both compressed by the same factor so the phases line
+// up; then the drill verdict (results/drill.ts) written beside the run as drill.json.
+import { existsSync } from 'node:fs'
+import { readFile, writeFile } from 'node:fs/promises'
+import { join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { loadTimeline, type Timeline } from '../chaos/timeline.js'
+import { UserError } from '../core/errors.js'
+import {
+  analyzeDrill,
+  DEFAULT_DRILL_LIMITS,
+  driftStatsOf,
+  driftStatsOfSummary,
+  type AnalyzeDrillInput,
+  type BandOptions,
+  type DrillDocument,
+  type DrillLimits,
+  type DrillPhase,
+  type DriftThresholds,
+} from '../results/drill.js'
+import type { Summary, Usd } from '../results/summary.js'
+import type { Sink } from '../results/types.js'
+import { run, type RunProgress } from './run.js'
+import { planTraffic } from './workload/generate.js'
+import { getPreset } from './workload/presets.js'
+
+const HOUR_MS = 3_600_000
+
+export interface DrillOptions {
+  /** `adapter:model[@baseURL]` or `mock:PROFILE`. */
+  target: string
+  /** Workload preset (default `weekend`). */
+  preset?: string
+  employees?: number
+  /** Compress the drill by this factor (timeline and traffic alike). Default 1. */
+  timeScale?: number
+  /** Hours from the preset's start at which the drill begins (default 0). */
+  startHour?: number
+  /**
+   * true (default): a compressed drill keeps the real request rate by simulating 1/k of the
+   * employees; false: every request of the window is sent, k times faster.
+   */
+  keepRate?: boolean
+  /** Timeline file or object (default chaos/examples/drill.json). */
+  timeline?: string | Timeline
+  /** An earlier drill's (or run's) folder to measure drift against. */
+  baselineDir?: string
+  /** The calm reference phase (default `baseline`, else the first phase without faults). */
+  baselinePhase?: string
+  limits?: Partial<DrillLimits>
+  band?: Partial<BandOptions>
+  drift?: Partial<DriftThresholds>
+  retries?: string
+  patience?: string
+  seed?: number
+  /** Run folder (default results/runs/<time>-drill). */
+  outDir?: string
+  pricesPath?: string
+  priceAs?: string
+  maxInFlight?: number
+  signal?: AbortSignal
+  onProgress?: (progress: RunProgress) => void
+  log?: (line: string) => void
+}
+
+export interface DrillResult {
+  document: DrillDocument
+  summary: Summary
+  outDir: string
+  interrupted: boolean
+}
+
+/** The bundled drill timeline, found from the source tree and from dist/ alike. */
+export function defaultTimelinePath(): string {
+  const candidates = ['../chaos/examples/drill.json', '../../chaos/examples/drill.json'].map((relative) => fileURLToPath(new URL(relative, import.meta.url)))
+  return candidates.find((path) => existsSync(path)) ?? (candidates[0] as string)
+}
+
+/** Phases of a (scaled) timeline as the analysis sees them. */
+export function drillPhases(timeline: Timeline): DrillPhase[] {
+  return timeline.phases.map((phase) => {
+    const entry: DrillPhase = {
+      name: phase.name,
+      fromMs: phase.fromMs,
+      toMs: phase.toMs,
+      faults: phase.faults.map((fault) => fault.name ?? fault.type),
+      fading: phase.ramp !== undefined && phase.ramp.toxicityTo < phase.ramp.toxicityFrom,
+    }
+    if (phase.description !== undefined) entry.description = phase.description
+    return entry
+  })
+}
+
+async function readJson(path: string, flag: string, what: string): Promise<unknown> {
+  let text: string
+  try {
+    text = await readFile(path, 'utf8')
+  } catch {
+    throw new UserError('FILE_NOT_FOUND', `${flag}: cannot read ${path}; point ${flag} at an earlier drill's run folder (it holds ${what})`)
+  }
+  try {
+    return JSON.parse(text) as unknown
+  } catch (error) {
+    throw new UserError('CONFIG_INVALID', `${flag}: ${path} is not valid JSON (${error instanceof Error ? error.message : String(error)}); point ${flag} at an untouched run folder`)
+  }
+}
+
+/** An earlier drill's figures for drift: its baseline phase when it has one, else the whole run. */
+export async function readDrillBaseline(dir: string, phaseName: string): Promise<NonNullable<AnalyzeDrillInput['before']>> {
+  const summaryPath = join(dir, 'summary.json')
+  const summary = (await readJson(summaryPath, '--baseline', 'summary.json')) as Partial<Summary>
+  if (typeof summary !== 'object' || summary === null || summary.latency === undefined || summary.requests === undefined || summary.errors === undefined || summary.tasks === undefined) {
+    throw new UserError('CONFIG_INVALID', `--baseline: ${summaryPath} is not a run summary (fields latency, requests, errors, tasks missing); point --baseline at a run folder written by gauntlet drill or run`)
+  }
+  const full = summary as Summary
+  let earlierPhase = phaseName
+  const drillPath = join(dir, 'drill.json')
+  if (existsSync(drillPath)) {
+    const drill = (await readJson(drillPath, '--baseline', 'drill.json')) as Partial<DrillDocument>
+    if (typeof drill.band?.baselinePhase === 'string') earlierPhase = drill.band.baselinePhase
+  }
+  const group = full.phases?.[earlierPhase]
+  if (group !== undefined) {
+    return { source: resolve(dir), runId: full.runId, stats: driftStatsOf(group), scope: `baseline phases (then '${earlierPhase}', now '${phaseName}')` }
+  }
+  return { source: resolve(dir), runId: full.runId, stats: driftStatsOfSummary(full), scope: `the earlier run as a whole against this drill's '${phaseName}' phase` }
+}
+
+/** Spend of every attempt that delivered no answer (errors, abandoned, retried), per phase. */
+function createWasteSink(): { sink: Sink; wasted(): Record<string, Usd> } {
+  const totals = new Map<string, { usd: number; unknown: boolean }>()
+  return {
+    sink: {
+      name: 'drill-waste',
+      record(sample) {
+        if (sample.phase === undefined || sample.outcome === 'ok') return
+        let total = totals.get(sample.phase)
+        if (total === undefined) {
+          total = { usd: 0, unknown: false }
+          totals.set(sample.phase, total)
+        }
+        if (sample.spendUsd === null) total.unknown = true
+        else if (sample.spendUsd !== undefined) total.usd += sample.spendUsd
+      },
+    },
+    wasted: () => Object.fromEntries([...totals].map(([phase, total]) => [phase, total.unknown ? 'unknown' : Math.round(total.usd * 1e9) / 1e9])),
+  }
+}
+
+function checkPositive(flag: string, value: number | undefined): void {
+  if (value !== undefined && !(Number.isFinite(value) && value > 0)) {
+    throw new UserError('USAGE_INVALID', `${flag} must be a number > 0 (got ${String(value)}); e.g. ${flag} 60`)
+  }
+}
+
+export async function runDrill(options: DrillOptions): Promise<DrillResult> {
+  const log = options.log ?? (() => {})
+  const presetName = options.preset ?? 'weekend'
+  const preset = getPreset(presetName)
+  const timeScale = options.timeScale ?? 1
+  checkPositive('--time-scale', timeScale)
+  const startHour = options.startHour ?? 0
+  if (!(Number.isFinite(startHour) && startHour >= 0)) {
+    throw new UserError('USAGE_INVALID', `--start-hour must be hours ≥ 0 from the preset's start (got ${String(startHour)}); e.g. --start-hour 10`)
+  }
+  const timeline = typeof options.timeline === 'object' ? options.timeline : await loadTimeline(options.timeline ?? defaultTimelinePath())
+  const timelineHours = timeline.durationMs / HOUR_MS
+  if (startHour + timelineHours > preset.durationHours + 1e-9) {
+    throw new UserError(
+      'USAGE_INVALID',
+      `--start-hour ${startHour}: the ${timelineHours.toFixed(2)} h timeline would run past the end of preset '${presetName}' (${preset.durationHours} h); use --start-hour ${Math.max(0, Math.floor(preset.durationHours - timelineHours))} or less`,
+    )
+  }
+  const keepRate = options.keepRate ?? true
+  const employees = options.employees ?? preset.population.employees
+  const simulatedEmployees = keepRate && timeScale !== 1 ? Math.max(1, Math.round(employees / timeScale)) : employees
+  const seed = options.seed ?? 1
+  const window = `${Math.round(startHour * HOUR_MS)}ms-${Math.round(startHour * HOUR_MS + timeline.durationMs)}ms`
+  const plan = planTraffic({ preset: presetName, seed, employees: simulatedEmployees, window, timeScale })
+  const runSeconds = timeline.durationMs / timeScale / 1000
+  const expectedRatePerSecond = plan.expectedRequests / runSeconds
+  const scaled = timeline.scale(timeScale)
+  log(
+    `drill: ${timeline.phases.length} phases over ${(timeline.durationMs / 60_000).toFixed(1)} min` +
+      (timeScale === 1 ? '' : `, played ×${timeScale} faster in ${runSeconds.toFixed(1)} s`) +
+      `; preset ${presetName} from hour ${startHour}, ${simulatedEmployees.toLocaleString('en-US')} employees` +
+      (simulatedEmployees === employees ? '' : ` (1/${timeScale} of ${employees.toLocaleString('en-US')}, to keep their real request rate)`) +
+      `: ≈ ${expectedRatePerSecond.toFixed(2)} requests/s, ≈ ${Math.round(plan.expectedRequests)} requests`,
+  )
+
+  let baseline: AnalyzeDrillInput['before']
+  const phases = drillPhases(scaled)
+  const baselinePhaseName = options.baselinePhase ?? phases.find((phase) => phase.name === 'baseline')?.name ?? phases.find((phase) => phase.faults.length === 0)?.name ?? 'baseline'
+  if (options.baselineDir !== undefined) baseline = await readDrillBaseline(options.baselineDir, baselinePhaseName)
+
+  const limits: DrillLimits = {
+    slo: options.limits?.slo ?? DEFAULT_DRILL_LIMITS.slo,
+    maxErrorRate: options.limits?.maxErrorRate ?? DEFAULT_DRILL_LIMITS.maxErrorRate,
+    maxAbandonRate: options.limits?.maxAbandonRate ?? DEFAULT_DRILL_LIMITS.maxAbandonRate,
+  }
+  const waste = createWasteSink()
+  const runOptions: Parameters<typeof run>[0] = {
+    name: 'drill',
+    traffic: { type: 'preset', preset: presetName, employees: simulatedEmployees, timeScale, window },
+    target: options.target,
+    chaos: scaled,
+    slo: limits.slo,
+    seed,
+    sinks: [waste.sink],
+  }
+  if (options.retries !== undefined) runOptions.retries = options.retries
+  if (options.patience !== undefined) runOptions.patience = options.patience
+  if (options.outDir !== undefined) runOptions.outDir = options.outDir
+  if (options.pricesPath !== undefined) runOptions.pricesPath = options.pricesPath
+  if (options.priceAs !== undefined) runOptions.priceAs = options.priceAs
+  if (options.maxInFlight !== undefined) runOptions.maxInFlight = options.maxInFlight
+  if (options.signal !== undefined) runOptions.signal = options.signal
+  if (options.onProgress !== undefined) runOptions.onProgress = options.onProgress
+  runOptions.log = log
+  const result = await run(runOptions)
+  const { summary } = result
+  const outDir = result.outDir as string
+
+  const input: AnalyzeDrillInput = { summary, phases, limits, timeScale, wastedByPhase: waste.wasted() }
+  if (options.baselinePhase !== undefined) input.baselinePhase = options.baselinePhase
+  if (options.band !== undefined) input.band = options.band
+  if (options.drift !== undefined) input.driftThresholds = options.drift
+  if (baseline !== undefined) input.before = baseline
+  const report = analyzeDrill(input)
+  const document: DrillDocument = {
+    kind: 'drill',
+    ...report,
+    run: {
+      runId: summary.runId,
+      startedAt: summary.startedAt,
+      durationMs: summary.durationMs,
+      partial: summary.partial,
+      target: summary.target,
+      outDir,
+      preset: presetName,
+      employees,
+      simulatedEmployees,
+      startHour,
+      keepRate,
+      expectedRatePerSecond: Math.round(expectedRatePerSecond * 1000) / 1000,
+      timeline: { source: timeline.source, durationMs: timeline.durationMs, phases },
+      retries: options.retries ?? 'off',
+      baselineDir: options.baselineDir === undefined ? null : resolve(options.baselineDir),
+    },
+  }
+  await writeFile(join(outDir, 'drill.json'), `${JSON.stringify(document, null, 2)}\n`)
+  return { document, summary, outDir, interrupted: result.interrupted }
+}
