@@ -3,7 +3,9 @@
 // each run in their own process so the client does not share their event loop.
 //
 //   npx esbuild bench/proxy-overhead.ts --bundle --platform=node --format=esm --packages=external \
-//     --outfile=/tmp/proxy-bench.mjs && node /tmp/proxy-bench.mjs [--requests N] [--seconds S] [--connections C]
+//     --outfile=dist/bench/proxy-bench.mjs && node dist/bench/proxy-bench.mjs [--requests N] [--seconds S] [--connections C]
+// The bundle must live inside the repository: with --packages=external, Node resolves undici,
+// zod and autocannon from the bundle's folder (a bundle in /tmp finds no node_modules).
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'

@@ -58,8 +58,12 @@ export interface RunOptions {
   yes?: boolean
   /** Asked before a run against a non-loopback endpoint when `yes` is not set; false stops. */
   confirm?: (message: string) => Promise<boolean>
-  /** Chaos timeline file or object, applied through an in-process proxy. */
+  /**
+   * Chaos timeline file or object, applied through an in-process proxy. Its times are traffic
+   * time: it is compressed with the traffic (`--time-scale`) unless `chaosTimeScale` says otherwise.
+   */
   chaos?: string | Timeline
+  chaosTimeScale?: number
   /** Run folder (default results/runs/<time>-<name>). null: write nothing. */
   outDir?: string | null
   /** Your own sinks, beside the JSONL records. */
@@ -119,7 +123,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
     }
     retry = parsed
   } else if (options.retries !== undefined) retry = options.retries
-  const timeline = typeof options.chaos === 'string' ? await loadTimeline(options.chaos) : options.chaos
+  const loadedTimeline = typeof options.chaos === 'string' ? await loadTimeline(options.chaos) : options.chaos
   const priceTable = loadPriceTable(options.pricesPath)
 
   const cleanups: (() => Promise<void>)[] = []
@@ -130,6 +134,12 @@ export async function run(options: RunOptions): Promise<RunResult> {
     // 1. Target and traffic are checked before any server starts.
     const spec = parseTarget(options.target)
     const traffic = await openTraffic(options.traffic, seed)
+    const schedule: ScheduleSpec = options.schedule ?? { type: 'open', timeScale: 1 }
+    const timeScale = schedule.type === 'open' ? (schedule.timeScale ?? 1) : 1
+    // A timeline is written in traffic time; generated traffic was compressed at generation.
+    const trafficCompression = (options.traffic.type === 'preset' ? (options.traffic.timeScale ?? 1) : 1) * timeScale
+    const chaosScale = options.chaosTimeScale ?? trafficCompression
+    const timeline = loadedTimeline === undefined || chaosScale === 1 ? loadedTimeline : loadedTimeline.scale(chaosScale)
     let mock: MockServer | undefined
     let pricedAs = options.priceAs
     const maxInFlight = options.maxInFlight ?? 2_000
@@ -156,7 +166,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
         throw new UserError('TARGET_INVALID', `--target ${options.target}: --chaos needs the endpoint's base URL; write it as adapter:model@URL`)
       }
       const upstream = new URL(base)
-      proxy = await createChaosProxy({ upstream: upstream.origin, timeline, seed })
+      proxy = await createChaosProxy({ upstream: upstream.origin, timeline, seed, clock })
       cleanups.push(() => (proxy as ChaosProxy).close())
       adapterTarget = { ...adapterTarget, baseUrl: `${proxy.url}${upstream.pathname.replace(/\/$/, '')}` }
       log(`chaos proxy ${proxy.url} -> ${upstream.origin} with ${timeline.phases.length} phases`)
@@ -177,8 +187,6 @@ export async function run(options: RunOptions): Promise<RunResult> {
     getEncoder(encoding)
 
     // 3. The spend the traffic would cost.
-    const schedule: ScheduleSpec = options.schedule ?? { type: 'open', timeScale: 1 }
-    const timeScale = schedule.type === 'open' ? (schedule.timeScale ?? 1) : 1
     const estimate = await traffic.estimate()
     const plannedMs = schedule.type === 'open' ? estimate.spanMs / timeScale : null
     const estimatedUsd = spendOf({ inputTokens: estimate.inputTokens, outputTokens: estimate.outputTokens })
@@ -206,7 +214,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
     const outDir = options.outDir === null ? null : resolve(options.outDir ?? join('results', 'runs', runId))
     if (outDir !== null) await mkdir(outDir, { recursive: true })
     const bucketMs = Math.max(1_000, Math.ceil((plannedMs ?? 60_000) / 240 / 1_000) * 1_000)
-    const phases = timeline?.phases.map((phase) => ({ name: phase.name, fromMs: phase.fromMs / 1, toMs: phase.toMs })) ?? []
+    const phases = timeline?.phases.map((phase) => ({ name: phase.name, fromMs: phase.fromMs, toMs: phase.toMs })) ?? []
     const aggregator = createAggregator({ bucketMs, slo: options.slo ?? DEFAULT_SLO, phases })
     const sinks: Sink[] = [{ name: 'summary', record: (sample) => aggregator.add(sample) }, ...(options.sinks ?? [])]
     if (outDir !== null) sinks.push(createJsonlSink({ path: join(outDir, 'records.jsonl'), keepItl: options.keepItl === true }))
@@ -260,7 +268,11 @@ export async function run(options: RunOptions): Promise<RunResult> {
       validateAnswer: (text, schema) => validateAnswer(text, schema).valid,
       classifyHandling,
     }
-    if (timeline !== undefined) runnerOptions.phaseAt = (elapsedMs) => timeline.phaseAt(elapsedMs)
+    if (timeline !== undefined) {
+      runnerOptions.phaseAt = (elapsedMs) => timeline.phaseAt(elapsedMs)
+      // Fault decisions keyed on the request, not on arrival order: the same seed, the same faults.
+      runnerOptions.sendRequestId = true
+    }
     const runner = createRunner(runnerOptions)
     // The in-flight gauge is sampled every 250 ms; progress is reported every interval.
     const progressEveryMs = options.progressIntervalMs ?? 1_000

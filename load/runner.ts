@@ -53,6 +53,8 @@ export interface RunnerOptions {
   targetLabel?: string
   /** Extra request headers (hints for the embedded mock). */
   headers?: Record<string, string>
+  /** Send `x-gauntlet-request-id: <id>#<attempt>` (read by the chaos proxy). */
+  sendRequestId?: boolean
 }
 
 export interface Runner {
@@ -111,6 +113,9 @@ export function createRunner(options: RunnerOptions): Runner {
       if (!budget.tryReserve(worst)) {
         if (attempt === 1) unsent(request, scheduledAtMs, 'budget-stopped')
         return
+      }
+      if (options.sendRequestId === true) {
+        chatRequest.headers = { ...options.headers, 'x-gauntlet-request-id': `${request.id}#${attempt}` }
       }
       inFlight++
       let result

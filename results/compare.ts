@@ -278,8 +278,10 @@ export interface ComparisonOptions {
  * count the same text as different numbers of tokens.
  */
 export function tokenizerFamily(model: string): string {
-  if (isExactEncoding(model)) return `openai ${encodingForModel(model)}`
-  const name = model.toLowerCase()
+  // A provider prefix (`openai/gpt-4o-mini`, `groq/llama-3.3-70b`) says who bills, not who tokenizes.
+  const bare = model.replace(/^[a-z0-9_-]+\//i, '')
+  if (isExactEncoding(bare)) return `openai ${encodingForModel(bare)}`
+  const name = bare.toLowerCase()
   const families: [RegExp, string][] = [
     [/claude/, 'anthropic'],
     [/gemini|gemma/, 'google'],

@@ -295,7 +295,7 @@ export function describeCheck(check: PhaseCheck): string {
   const name = check.metric === 'ttft_p95' ? 'TTFT p95' : check.metric === 'e2e_p95' ? 'e2e p95' : check.metric === 'error_rate' ? 'error rate' : 'abandon rate'
   const isRate = check.metric === 'error_rate' || check.metric === 'abandon_rate'
   const format = (value: number): string => (isRate ? pct(value) : ms(value))
-  if (check.actual === null) return `${name}: nothing measured (limit ${format(check.limit)})`
+  if (check.actual === null) return `${name}: no request completed (limit ${format(check.limit)})`
   return `${name} ${format(check.actual)} ${check.pass ? '≤' : '>'} ${format(check.limit)}`
 }
 
@@ -508,11 +508,7 @@ export function formatDriftThreshold(row: DriftRow): string {
 
 /** Drill time for a run-time duration: the timeline was compressed by `timeScale`. */
 export function drillTime(runMs: number, timeScale: number): string {
-  return timeScale === 1 ? ms(runMs) : `${ms(runMs)} (≈ ${ms(runMs * timeScale)} of drill time at ×${formatScale(timeScale)})`
-}
-
-function formatScale(timeScale: number): string {
-  return Number.isInteger(timeScale) ? String(timeScale) : timeScale.toPrecision(3)
+  return timeScale === 1 || runMs === 0 ? ms(runMs) : `${ms(runMs)} (drill time ${ms(runMs * timeScale)})`
 }
 
 function problemText(problems: PhaseVerdict['topProblems']): string {
@@ -613,7 +609,7 @@ export function analyzeDrill(input: AnalyzeDrillInput): DrillReport {
   let sentence: string
   const failedPhases = verdicts.filter((verdict) => !verdict.pass).length
   const recovered = lastIncident?.recovery === 'recovered' ? lastIncident : undefined
-  const recoveryText = recovered === undefined || recovered.recoverMs === null ? '' : `, and it was back within the baseline band ${drillTime(recovered.recoverMs, timeScale)} after ${recovered.phase} ended`
+  const recoveryText = recovered === undefined || recovered.recoverMs === null ? '' : `, and the endpoint was back within the baseline band ${drillTime(recovered.recoverMs, timeScale)} after ${recovered.phase} ended`
   if (summary.partial) {
     status = 'FAIL'
     sentence = 'FAIL — the drill was interrupted before its timeline ended, so it proves nothing about recovery.'

@@ -33,8 +33,8 @@ export const systemMockTimer: MockTimer = {
 export interface SequenceCallbacks {
   /** A slot was granted (streaming answers send their headers now). `queueMs`: time spent queued. */
   onStart(queueMs: number): void
-  /** Token `index` (0-based) is generated now. */
-  onToken(index: number): void
+  /** Token `index` (0-based) is generated now. Returning `false` stops the sequence (no `onEnd`). */
+  onToken(index: number): boolean | void
   /** Every token was generated. */
   onEnd(): void
   /** The queue was full: no slot, nothing generated. */
@@ -151,7 +151,7 @@ export function createMockScheduler(options: MockSchedulerOptions): MockSchedule
     const index = sequence.emitted
     sequence.emitted++
     stats.tokens++
-    sequence.callbacks.onToken(index)
+    if (sequence.callbacks.onToken(index) === false) cancel(sequence)
   }
 
   // ---- simulated lane -------------------------------------------------------------------------

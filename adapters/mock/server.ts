@@ -15,7 +15,7 @@ import { openaiCodec } from './openai.js'
 import { resolveMockProfile } from './profiles.js'
 import { isFailure, type FinishKind, type MockFailure, type ParsedChat, type ProtocolCodec } from './protocol.js'
 import { createRateLimiter } from './rate-limit.js'
-import { createMockScheduler, systemMockTimer, type SequenceHandle, type SequenceTiming } from './scheduler.js'
+import { createMockScheduler, systemMockTimer, type SequenceCallbacks, type SequenceTiming } from './scheduler.js'
 import { generateMockPieces, MOCK_PIECES, MOCK_PIECES_JSON, mockTextKey } from './text.js'
 import type { MockProfile, MockRequestInfo, MockScript, MockServer, MockServerOptions, MockStats } from './types.js'
 
@@ -156,11 +156,10 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     failure: MockFailure,
     requestId: string,
     headers: Record<string, string> = {},
-    status?: number,
   ): void => {
     const shaped = codec.failure(failure, requestId)
     if (failure.kind !== 'rate_limit' && failure.kind !== 'queue_full') counters.errors++
-    sendJson(response, status ?? shaped.status, shaped.body, { [codec.requestIdHeader]: requestId, ...headers })
+    sendJson(response, shaped.status, shaped.body, { [codec.requestIdHeader]: requestId, ...headers })
   }
 
   const retryHeaders = (retryAfterMs: number): Record<string, string> => ({
@@ -380,19 +379,15 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     }
 
     counters.inputTokens += inputTokens
-    // Instant answers run every callback inside submit(), before it returns the handle.
-    let handle: SequenceHandle | undefined
-    let cancelWhenSubmitted = false
-    const cancelSequence = (): void => {
-      if (handle === undefined) cancelWhenSubmitted = true
-      else handle.cancel()
-    }
-    handle = scheduler.submit({
+    const handle = scheduler.submit({
       inputTokens,
       outputTokens,
       timing,
       arrivedAtMs,
-      callbacks: {
+      callbacks: guardCallbacks(() => {
+        counters.errors++
+        response.destroy()
+      }, {
         onStart(queueMs) {
           if (!stream || response.destroyed) return
           response.writeHead(200, {
@@ -417,7 +412,6 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
           }
           if (resetAfterTokens !== undefined && tokenIndex + 1 >= resetAfterTokens) {
             ended = true
-            cancelSequence()
             closeStream()
             const socket = response.socket
             if (stream && pending.length > 0 && !response.destroyed) {
@@ -426,7 +420,10 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
             } else {
               socket?.resetAndDestroy()
             }
+            // Stop this sequence (instant answers call back inside submit(), before the handle exists).
+            return false
           }
+          return true
         },
         onEnd() {
           ended = true
@@ -457,15 +454,14 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
             { ...rateHeaders, ...retryHeaders(profile.retryAfterSeconds * 1000) },
           )
         },
-      },
+      }),
     })
-    if (cancelWhenSubmitted) handle.cancel()
     response.on('close', () => {
       if (ended) return
       ended = true
       counters.cancelled++
       closeStream()
-      cancelSequence()
+      handle.cancel()
     })
   }
 
@@ -502,6 +498,12 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
         return
       }
       handleChat(request, response, codec, requestId, arrivedAtMs).catch((error: unknown) => {
+        // A bug in the mock: answer 500, or break a stream already started rather than leave it hanging.
+        if (response.headersSent) {
+          counters.errors++
+          response.destroy()
+          return
+        }
         fail(response, codec, { kind: 'internal', message: `Mock internal error: ${error instanceof Error ? error.message : String(error)}` }, requestId)
       })
       return
@@ -590,6 +592,29 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
       })
       return closing
     },
+  }
+}
+
+/**
+ * Scheduler callbacks run from timers: a throw there would crash the process. A bug in one answer
+ * instead breaks that answer (`onBug`) and stops its sequence.
+ */
+function guardCallbacks(onBug: () => void, callbacks: SequenceCallbacks): SequenceCallbacks {
+  const guard =
+    <A extends unknown[], R>(callback: (...args: A) => R, fallback: R) =>
+    (...args: A): R => {
+      try {
+        return callback(...args)
+      } catch {
+        onBug()
+        return fallback
+      }
+    }
+  return {
+    onStart: guard(callbacks.onStart, undefined),
+    onToken: guard(callbacks.onToken, false),
+    onEnd: guard(callbacks.onEnd, undefined),
+    onReject: guard(callbacks.onReject, undefined),
   }
 }
 

@@ -134,6 +134,10 @@ export function serveRole(url: string, stats: () => unknown, close: () => Promis
     } else if (message.type === 'stop') void shutdown()
   })
   process.on('disconnect', () => void shutdown())
+  process.on('SIGTERM', () => void shutdown())
+  process.on('SIGINT', () => void shutdown())
+  // Started by hand (no IPC): say where it listens, as `gauntlet mock` does.
+  if (process.send === undefined) process.stdout.write(`listening on ${url}\n`)
   send({ type: 'ready', url })
 }
 

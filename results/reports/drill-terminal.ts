@@ -1,6 +1,5 @@
 // The drill report as text for the person on call: verdict, then what broke, then detail.
 import {
-  describeCheck,
   drillTime,
   DRIFT_LABELS,
   formatDriftChange,
@@ -21,8 +20,8 @@ function windowText(fromMs: number, toMs: number): string {
 }
 
 export function incidentDetectText(incident: Incident, timeScale: number): string {
-  if (incident.detectMs === null) return 'not detected (stayed inside the band)'
-  return `${drillTime(incident.detectMs, timeScale)}: ${incident.detectReasons.join(', ')}`
+  if (incident.detectMs === null) return 'not detected: stayed inside the band'
+  return drillTime(incident.detectMs, timeScale)
 }
 
 export function incidentRecoverText(incident: Incident, timeScale: number): string {
@@ -61,9 +60,11 @@ export function renderDrillTerminal(document: DrillDocument): string {
       `  (${band.options.latencyFactor}× the baseline's p95 latencies, its rates + ${(band.options.rateMargin * 100).toFixed(0)} pp; recovered = ${band.options.recoverBuckets} buckets in a row inside the band; ` +
         `${band.noise.outside} of ${band.noise.judged} baseline buckets fell outside it by chance)`,
     )
-    const rows = [['fault', 'detected after the fault began', 'back inside the band after it ended']]
-    for (const incident of document.incidents) rows.push([incident.phase, incidentDetectText(incident, timeScale), incidentRecoverText(incident, timeScale)])
-    lines.push(table(rows, ['l', 'l', 'l']).replace(/^/gm, '  '))
+    const rows = [['fault', 'detected after', 'first bucket outside the band', 'recovered after the fault ended']]
+    for (const incident of document.incidents) {
+      rows.push([incident.phase, incidentDetectText(incident, timeScale), incident.detectReasons.join(', ') || '–', incidentRecoverText(incident, timeScale)])
+    }
+    lines.push(table(rows, ['l', 'r', 'l', 'l']).replace(/^/gm, '  '))
     lines.push('')
   }
 
@@ -92,8 +93,6 @@ export function renderDrillTerminal(document: DrillDocument): string {
     ])
   }
   lines.push(table(phaseRows, ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l']).replace(/^/gm, '  '))
-  const failing = document.phases.filter((phase) => !phase.pass && !phase.noData)
-  for (const phase of failing) lines.push(`  ${phase.name}: ${phase.checks.filter((check) => !check.pass).map(describeCheck).join('; ')}`)
   lines.push(
     `  wasted = ${document.wastedBasis === 'failed-attempts' ? 'spend on attempts that delivered no answer (errors mid-stream, retried and abandoned attempts)' : 'spend on answers users abandoned'}; retries = attempts per request sent`,
   )

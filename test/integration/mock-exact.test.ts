@@ -126,3 +126,20 @@ describe('timing headers and the script hook on a simulated profile', () => {
     expect(JSON.parse(result.raw)).toMatchObject({ error: { param: 'x-gauntlet-itl-ms', type: 'invalid_request_error' } })
   })
 })
+
+describe('scripted reset on the instant profile (the whole answer is written at once)', () => {
+  let mock: StartedMock
+  beforeAll(async () => {
+    mock = await startMock({ profile: 'instant', script: () => ({ resetAfterTokens: 3 }) })
+  })
+  afterAll(async () => {
+    await mock.close()
+  })
+
+  it.each(['openai', 'anthropic'] as const)('%s: three tokens, then a reset; the server holds nothing', async (protocol) => {
+    const result = await readMockStream(mock.url, protocol, { model: 'claude-mock', max_tokens: 50, stream: true, messages: [{ role: 'user', content: 'x' }] })
+    expect(result.tokenAtMs).toHaveLength(3)
+    expect(result.error).toBeDefined()
+    await expect.poll(() => mock.stats()).toMatchObject({ activeSequences: 0, openStreams: 0, errors: 0 })
+  })
+})

@@ -208,6 +208,27 @@ describe('mock scheduler, exact lane', () => {
     expect(timer.pending()).toBe(0)
   })
 
+  it('stops a sequence whose onToken returns false, also inside submit() (instant)', () => {
+    const timer = createVirtualTimer()
+    const scheduler = createMockScheduler({ profile: { capacity: 1, maxQueue: 0, timing: TIMING }, timer })
+    const seen: string[] = []
+    const stopAtTwo = (label: string) => ({
+      onStart: () => undefined,
+      onToken: (index: number) => {
+        seen.push(`${label}${index}`)
+        return index < 1
+      },
+      onEnd: () => seen.push(`${label}-end`),
+      onReject: () => undefined,
+    })
+    scheduler.submit({ inputTokens: 0, outputTokens: 10, timing: { kind: 'exact', ttftMs: 0, itlMs: 0 }, callbacks: stopAtTwo('i') })
+    scheduler.submit({ inputTokens: 0, outputTokens: 10, timing: { kind: 'simulated' }, callbacks: stopAtTwo('s') })
+    timer.advance(10_000)
+    expect(seen).toEqual(['i0', 'i1', 's0', 's1'])
+    expect(scheduler.stats()).toMatchObject({ timed: 0, running: 0, cancelled: 2 })
+    expect(timer.pending()).toBe(0)
+  })
+
   it('removes a cancelled timed sequence from the heap', () => {
     const { timer, scheduler, submit } = setup(1, 0)
     const a = submit(0, 10, { kind: 'exact', ttftMs: 10, itlMs: 10 })
