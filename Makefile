@@ -17,7 +17,7 @@ typecheck: install
 
 # The main job: the busiest hour of one department against the embedded mock, no keys needed.
 run: build
-	node dist/bin/gauntlet.js run --preset peak-hour --employees 1200 --time-scale 60 \
+	node dist/bin/gauntlet.js run --preset peak-hour --employees 250 --time-scale 60 \
 		--mock typical-cloud --seed 7
 
 test: build typecheck browser

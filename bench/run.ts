@@ -9,8 +9,9 @@ import { RESULTS_SCHEMA_VERSION, renderMarkdown, renderSection, type BenchResult
 import type { BenchContext, Section } from './lib/section.js'
 import { mockRole, proxyRole, staticUpstreamRole } from './lib/servers.js'
 import { rawRateSection } from './sections/raw-rate.js'
+import { streamsSection } from './sections/streams.js'
 
-const SECTIONS: readonly Section[] = [rawRateSection]
+const SECTIONS: readonly Section[] = [rawRateSection, streamsSection]
 
 const SERVER_ROLES: Record<string, (options: never) => Promise<void>> = {
   mock: mockRole,

@@ -32,7 +32,7 @@ export interface CompareOptions
   targets: string[]
   /** `concurrent` (default): all targets at once, same scheduled times. `sequential`: one after another. */
   mode?: CompareMode
-  /** Comparison folder (default results/compare/<time>). null: write nothing. */
+  /** Comparison folder (default results/runs/<time>-compare). null: write nothing. */
   outDir?: string | null
   /** Workforce for the monthly projection (default 10,000 × 75 % × 30 a day × 21 days). */
   workforce?: Partial<WorkforceAssumption>
@@ -182,7 +182,7 @@ export async function compareTargets(options: CompareOptions): Promise<CompareRe
   }
 
   const createdAt = new Date(shared.clock?.wallNow() ?? Date.now())
-  const outDir = outOption === null ? null : resolve(outOption ?? join('results', 'compare', stamp(createdAt)))
+  const outDir = outOption === null ? null : resolve(outOption ?? join('results', 'runs', `${stamp(createdAt)}-compare`))
   if (outDir !== null) await mkdir(outDir, { recursive: true })
   const cap = shared.maxSpendUsd === undefined ? '' : `; the spend cap of $${shared.maxSpendUsd} applies to each target (up to $${(shared.maxSpendUsd * targets.length).toFixed(2)} in all)`
   log(

@@ -670,6 +670,15 @@ export function buildComparison(inputs: readonly CompareInput[], options: Compar
       `The targets count tokens with different tokenizers (${targets.map((t) => `${t.label}: ${t.tokenizer}`).join('; ')}): the same text is a different number of tokens for each, so compare spend and time, not raw token counts or tokens per second.`,
     )
   }
+  targets.forEach((target, index) => {
+    const d = data[index] as TargetData
+    const lost = d.sent === 0 ? 0 : (d.errors + d.abandoned) / d.sent
+    if (lost >= 0.05) {
+      notes.push(
+        `${target.label}: ${(lost * 100).toFixed(1)} % of sent requests failed or were abandoned, and a failed request costs little: its spend per request understates what an answer costs there, so read spend per completed answer beside it.`,
+      )
+    }
+  })
   for (const target of targets) {
     if (target.tokensEstimatedShare > 0) {
       notes.push(`${target.label}: ${(target.tokensEstimatedShare * 100).toFixed(1)} % of attempts had no server-reported usage; their tokens (and spend) are tiktoken estimates.`)

@@ -92,6 +92,8 @@ export interface SweepAnalysis {
   /** The last step before latency exploded or throughput stalled; null if neither happened. */
   knee: { load: number; index: number; nextLoad: number; reason: string } | null
   saturatedAt: number | null
+  /** The most completed-ok requests per second any step served (the capacity, once saturated). */
+  maxThroughputPerSecond: number | null
   /** One sentence for the top of the report. */
   headline: string
 }
@@ -175,6 +177,10 @@ export function analyzeSweep(steps: readonly SweepStep[], criteria: SweepCriteri
     break
   }
   const saturatedAt = verdicts.find((verdict) => verdict.saturated)?.load ?? null
+  let maxThroughputPerSecond: number | null = null
+  for (const step of sorted) {
+    if (step.throughputPerSecond !== null && (maxThroughputPerSecond === null || step.throughputPerSecond > maxThroughputPerSecond)) maxThroughputPerSecond = step.throughputPerSecond
+  }
   const parts: string[] = []
   parts.push(
     maxLoadMeetingSlo === null
@@ -182,8 +188,9 @@ export function analyzeSweep(steps: readonly SweepStep[], criteria: SweepCriteri
       : `the endpoint met the SLOs up to ${formatLoad(maxLoadMeetingSlo)} ${unit}${maxLoadMeetingSlo === verdicts[verdicts.length - 1]?.load ? ' (the highest step measured)' : ''}`,
   )
   parts.push(knee === null ? 'no knee within the steps measured' : `the knee is at ${formatLoad(knee.load)} ${unit}`)
+  if (saturatedAt !== null && maxThroughputPerSecond !== null) parts.push(`it served at most ${maxThroughputPerSecond.toFixed(2)} req/s`)
   const headline = `${parts.join('; ')}.`
-  return { steps: verdicts, maxLoadMeetingSlo, knee, saturatedAt, headline: headline.charAt(0).toUpperCase() + headline.slice(1) }
+  return { steps: verdicts, maxLoadMeetingSlo, knee, saturatedAt, maxThroughputPerSecond, headline: headline.charAt(0).toUpperCase() + headline.slice(1) }
 }
 
 export function formatLoad(load: number): string {

@@ -65,7 +65,7 @@ export function register(program: Command, setExitCode: SetExitCode, output: Com
     .option('--max-requests <n>', 'stop the traffic after n requests')
     .option('--target <spec>', 'a target, repeat for each: adapter:model[@baseURL], mock:PROFILE, or NAME=spec to label it', collect)
     .option('--mode <mode>', 'concurrent (default: every target gets each request at the same moment) or sequential (one after another)')
-    .option('--out <dir>', 'comparison folder (default results/compare/<time>)')
+    .option('--out <dir>', 'comparison folder (default results/runs/<time>-compare)')
     .option('--threshold <expr>', "pass/fail rule for every target, repeatable: 'ttft_ms.p95<2000'", collect)
     .option('--slo <list>', 'SLOs for goodput: ttft_ms=2000,e2e_ms=10000')
     .option('--patience <spec>', "simulated users: 'ttft=4s,e2e=10s,sigma=0.5,quit=3/5' or 'off'")

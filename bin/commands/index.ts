@@ -2,6 +2,7 @@
 import type { Command } from 'commander'
 import { register as registerK6 } from './k6.js'
 import { register as registerMerge } from './merge.js'
+import { register as registerMock } from './mock.js'
 import { register as registerProbe } from './probe.js'
 import { register as registerProxy } from './proxy.js'
 import { register as registerRun } from './run.js'
@@ -14,6 +15,7 @@ export function registerCommands(program: Command, setExitCode: SetExitCode): vo
   registerRun(program, setExitCode)
   registerTraffic(program, setExitCode)
   registerMutate(getTrafficCommand(program), setExitCode)
+  registerMock(program, setExitCode)
   registerProxy(program, setExitCode)
   registerProbe(program, setExitCode)
   registerK6(program, setExitCode)

@@ -12,7 +12,7 @@ import { PERCENTILE_TICKS, type Chart, type ChartSeries, type ChartsData } from 
 import { REPORT_SCRIPT } from './html-client.js'
 import { escapeHtml, inlineSafe, jsonForScript } from './html-escape.js'
 import { REPORT_STYLE } from './html-style.js'
-import { formatDifference, formatRowValue, isMarked, SECTION_ORDER, sectionTitle, verdictText } from './compare-terminal.js'
+import { formatDifference, formatRowValue, isMarked, SECTION_ORDER, sectionTitle } from './compare-terminal.js'
 
 /** One colour per target, in order; the same colour in every chart and bar. */
 export const TARGET_COLORS = ['#3a7dc0', '#e07b1f', '#3f8f5f', '#8e5bb5', '#d1495b', '#2a9d8f', '#b8336a', '#7a8b2f']
@@ -27,11 +27,13 @@ const COMPARE_STYLE = `
 table.compare-table td.value { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 table.compare-table td.win { background: #e9f5ed; font-weight: 700; color: #1f5f36; }
 table.compare-table td.tie { background: #f1f3f5; }
-table.compare-table td.verdict { white-space: nowrap; font-weight: 600; }
-table.compare-table td.diff { color: var(--muted); font-size: .82rem; }
+table.compare-table td.winner-cell { font-weight: 600; min-width: 9ch; max-width: 22ch; overflow-wrap: anywhere; }
+table.compare-table td.winner-cell .tied { display: block; font-weight: 400; color: var(--muted); font-size: .8rem; }
+table.compare-table td.diff { color: var(--muted); font-size: .8rem; min-width: 24ch; }
+table.compare-table td.diff span { display: block; white-space: nowrap; }
 table.compare-table tr.section th { background: #fafbfc; font-size: .8rem; text-transform: uppercase; letter-spacing: .03em; color: var(--muted); }
-table.compare-table th.row-label { font-weight: 600; }
-table.compare-table th.row-label .definition { display: block; font-weight: 400; color: var(--muted); font-size: .78rem; max-width: 42ch; }
+table.compare-table th.row-label { font-weight: 600; min-width: 24ch; }
+table.compare-table th.row-label .definition { display: block; font-weight: 400; color: var(--muted); font-size: .76rem; max-width: 46ch; }
 .mark { font-weight: 700; margin-left: 4px; }
 .card a { font-size: .82rem; }
 .tally { margin: 6px 0 0; padding-left: 20px; }
@@ -215,6 +217,17 @@ function valueCell(row: CompareRow, index: number, label: string): string {
   return `<td class="value${mark === undefined ? '' : ` ${mark}`}" title="n = ${count}">${text}${symbol}</td>`
 }
 
+function winnerCell(row: CompareRow): string {
+  switch (row.verdict.kind) {
+    case 'winner':
+      return escapeHtml(row.verdict.target)
+    case 'tie':
+      return `tie<span class="tied">${row.verdict.targets.map(escapeHtml).join(' = ')}</span>`
+    case 'none':
+      return 'no verdict'
+  }
+}
+
 function renderRowsTable(comparison: Comparison): string {
   const labels = comparison.targets.map((target) => target.label)
   const confidence = comparison.method.confidence
@@ -228,10 +241,16 @@ function renderRowsTable(comparison: Comparison): string {
       const difference =
         row.verdict.kind === 'none'
           ? escapeHtml(row.verdict.reason)
-          : row.differences.map((d) => escapeHtml(formatDifference(row.unit, d, confidence, labels.length > 2))).join('<br>')
+          : row.differences
+              .map((d) =>
+                labels.length > 2
+                  ? `<span>vs ${escapeHtml(d.against)}: ${escapeHtml(formatDifference(row.unit, d, false))}</span>`
+                  : `<span>${escapeHtml(formatDifference(row.unit, d, false))}</span>`,
+              )
+              .join('')
       body.push(
         `<tr data-row="${escapeHtml(row.id)}" data-verdict="${row.verdict.kind}"><th class="row-label">${escapeHtml(row.label)}<span class="definition">${escapeHtml(row.definition)}</span></th>` +
-          `${labels.map((label, index) => valueCell(row, index, label)).join('')}<td class="verdict">${escapeHtml(verdictText(row))}</td><td class="diff">${difference}</td></tr>`,
+          `${labels.map((label, index) => valueCell(row, index, label)).join('')}<td class="winner-cell">${winnerCell(row)}</td><td class="diff">${difference}</td></tr>`,
       )
     }
   }

@@ -18,7 +18,7 @@ export function sectionTitle(section: CompareSection): string {
   return SECTION_TITLES[section]
 }
 
-/** Dollars with about three significant digits, however small: $0.000123, $0.0456, $12.30, $1,234. */
+/** Dollars with at least three significant digits, however small: $0.000123, $0.0456, $12.30, $1,234. */
 export function formatUsdValue(value: number): string {
   const size = Math.abs(value)
   if (size >= 100) return `$${formatNumber(value, 0)}`
@@ -59,9 +59,9 @@ export function formatDelta(unit: RowUnit, value: number): string {
   }
 }
 
-/** `A −120 ms vs B (95 % CI −150 ms … −98 ms)`. */
-export function formatDifference(unit: RowUnit, difference: RowDifference, confidence: number, withNames: boolean): string {
-  const ci = `${Math.round(confidence * 100)} % CI ${formatDelta(unit, difference.low)} … ${formatDelta(unit, difference.high)}`
+/** `−120 ms (−150 ms … −98 ms)`, or with names `A −120 ms vs B (…)`; the interval's level is in the column header. */
+export function formatDifference(unit: RowUnit, difference: RowDifference, withNames: boolean): string {
+  const ci = `${formatDelta(unit, difference.low)} … ${formatDelta(unit, difference.high)}`
   return withNames
     ? `${difference.target} ${formatDelta(unit, difference.difference)} vs ${difference.against} (${ci})`
     : `${formatDelta(unit, difference.difference)} (${ci})`
@@ -117,7 +117,7 @@ export function renderCompareTerminal(comparison: Comparison, options: { outDir?
       const difference =
         row.verdict.kind === 'none'
           ? row.verdict.reason
-          : row.differences.map((d) => formatDifference(row.unit, d, confidence, labels.length > 2)).join('; ')
+          : row.differences.map((d) => formatDifference(row.unit, d, labels.length > 2)).join('; ')
       tableRows.push([`  ${row.label}`, ...cells, verdictText(row), difference])
     }
   }

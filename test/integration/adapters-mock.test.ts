@@ -59,10 +59,7 @@ describe.each(['mock:instant', 'mock:instant/anthropic'])('%s', (spec) => {
     expect(events.at(-1)).toMatchObject({ type: 'stream-end', finishReason: 'length' })
   })
 
-  // Skipped: the mock's `resetAfterTokens` hook stops writing but leaves the socket open, so the
-  // adapter (correctly) ends with ADAPTER_TIMEOUT after bodyTimeoutMs. Re-enable once the mock
-  // really resets; resets are covered against the fixture server in adapters-failures.test.ts.
-  it.skip('scripted resetAfterTokens → ADAPTER_RESET', async () => {
+  it('scripted resetAfterTokens → ADAPTER_RESET', async () => {
     script = { resetAfterTokens: 3 }
     const { error } = await collect(adapterFor(spec).stream(request(), { signal: signal() }))
     expect(error).toMatchObject({ code: 'ADAPTER_RESET' })
