@@ -10,8 +10,11 @@ import type { BenchContext, Section } from './lib/section.js'
 import { mockRole, proxyRole, staticUpstreamRole } from './lib/servers.js'
 import { rawRateSection } from './sections/raw-rate.js'
 import { streamsSection } from './sections/streams.js'
+import { pacingSection } from './sections/pacing.js'
+import { memorySection } from './sections/memory.js'
+import { proxySection } from './sections/proxy.js'
 
-const SECTIONS: readonly Section[] = [rawRateSection, streamsSection]
+const SECTIONS: readonly Section[] = [rawRateSection, streamsSection, pacingSection, memorySection, proxySection]
 
 const SERVER_ROLES: Record<string, (options: never) => Promise<void>> = {
   mock: mockRole,

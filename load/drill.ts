@@ -181,6 +181,11 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
   const runSeconds = timeline.durationMs / timeScale / 1000
   const expectedRatePerSecond = plan.expectedRequests / runSeconds
   const scaled = timeline.scale(timeScale)
+  // The earlier drill is read before anything starts: a wrong --baseline fails at once.
+  let baseline: AnalyzeDrillInput['before']
+  const phases = drillPhases(scaled)
+  const baselinePhaseName = options.baselinePhase ?? phases.find((phase) => phase.name === 'baseline')?.name ?? phases.find((phase) => phase.faults.length === 0)?.name ?? 'baseline'
+  if (options.baselineDir !== undefined) baseline = await readDrillBaseline(options.baselineDir, baselinePhaseName)
   log(
     `drill: ${timeline.phases.length} phases over ${(timeline.durationMs / 60_000).toFixed(1)} min` +
       (timeScale === 1 ? '' : `, played ×${timeScale} faster in ${runSeconds.toFixed(1)} s`) +
@@ -189,10 +194,6 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
       `: ≈ ${expectedRatePerSecond.toFixed(2)} requests/s, ≈ ${Math.round(plan.expectedRequests)} requests`,
   )
 
-  let baseline: AnalyzeDrillInput['before']
-  const phases = drillPhases(scaled)
-  const baselinePhaseName = options.baselinePhase ?? phases.find((phase) => phase.name === 'baseline')?.name ?? phases.find((phase) => phase.faults.length === 0)?.name ?? 'baseline'
-  if (options.baselineDir !== undefined) baseline = await readDrillBaseline(options.baselineDir, baselinePhaseName)
 
   const limits: DrillLimits = {
     slo: options.limits?.slo ?? DEFAULT_DRILL_LIMITS.slo,
@@ -204,7 +205,9 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
     name: 'drill',
     traffic: { type: 'preset', preset: presetName, employees: simulatedEmployees, timeScale, window },
     target: options.target,
+    // Already compressed: the run must not compress it again with the traffic.
     chaos: scaled,
+    chaosTimeScale: 1,
     slo: limits.slo,
     seed,
     sinks: [waste.sink],

@@ -379,7 +379,7 @@ function decide(spec: RowSpec, labels: string[], options: { seed: number; resamp
 const HANDLING_GROUPS: [string, string[]][] = [
   ['4xx', ['clean-4xx']],
   ['5xx', ['5xx']],
-  ['hang', ['timeout', 'abandoned']],
+  ['hang or gave up', ['timeout', 'abandoned']],
   ['answered', ['answered', 'answered-invalid']],
   ['broken', ['reset', 'broken-stream', 'other']],
 ]

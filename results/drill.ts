@@ -573,7 +573,9 @@ export function analyzeDrill(input: AnalyzeDrillInput): DrillReport {
 
   // What broke, worst first: a broken baseline, no recovery, fault phases, drift.
   const broke: string[] = []
-  const calmFailures = verdicts.filter((verdict) => verdict.faults.length === 0 && !verdict.pass)
+  // Calm phases before the first fault are the reference; calm phases after one are part of a recovery.
+  const firstFaultMs = phases.find((phase) => phase.faults.length > 0)?.fromMs ?? Number.POSITIVE_INFINITY
+  const calmFailures = verdicts.filter((verdict) => verdict.faults.length === 0 && verdict.fromMs < firstFaultMs && !verdict.pass)
   for (const verdict of calmFailures) {
     broke.push(
       verdict.noData
@@ -589,7 +591,7 @@ export function analyzeDrill(input: AnalyzeDrillInput): DrillReport {
   for (const incident of incidents) {
     if (incident !== lastIncident && incident.recovery === 'not-recovered') broke.push(`not recovered after ${incident.phase}: ${incident.note ?? ''}`.trim())
   }
-  const faultFailures = verdicts.filter((verdict) => verdict.faults.length > 0 && !verdict.pass)
+  const faultFailures = verdicts.filter((verdict) => !verdict.pass && !calmFailures.includes(verdict))
   for (const verdict of faultFailures) {
     const retries = verdict.retryAmplification > 1.005 ? `; retries ×${verdict.retryAmplification.toFixed(2)}` : ''
     broke.push(
@@ -625,7 +627,7 @@ export function analyzeDrill(input: AnalyzeDrillInput): DrillReport {
   } else if (failedPhases > 0 || drifted.length > 0 || incidents.some((incident) => incident.recovery === 'not-recovered')) {
     status = 'DEGRADED'
     const parts: string[] = []
-    if (failedPhases > 0) parts.push(`${failedPhases} of ${verdicts.length} phases broke their SLOs under faults (${faultFailures.map((v) => v.name).join(', ')})`)
+    if (failedPhases > 0) parts.push(`${failedPhases} of ${verdicts.length} phases broke their SLOs during or after faults (${faultFailures.map((v) => v.name).join(', ')})`)
     if (drifted.length > 0) parts.push(`${drifted.length} figure${drifted.length === 1 ? '' : 's'} drifted since the last drill`)
     sentence = `DEGRADED — the baseline held, but ${parts.join(' and ')}${recoveryText}.`
   } else {

@@ -89,8 +89,8 @@ export function startServerRole(role: string, options: unknown): Promise<ServerH
   })
 }
 
-/** Runs a client role to completion and returns the result it sends. */
-export function runClientRole<T>(role: string, options: unknown, timeoutMs: number): Promise<T> {
+/** Runs a client role to completion and returns the result it sends; its progress lines go to `onProgress`. */
+export function runClientRole<T>(role: string, options: unknown, timeoutMs: number, onProgress?: (line: string) => void): Promise<T> {
   const child = forkChild(role, options)
   return new Promise((resolve, reject) => {
     let result: T | undefined
@@ -104,7 +104,7 @@ export function runClientRole<T>(role: string, options: unknown, timeoutMs: numb
       if (message.type === 'result') {
         result = message['result'] as T
         received = true
-      }
+      } else if (message.type === 'progress') onProgress?.(String(message['line']))
     })
     child.once('error', reject)
     child.once('exit', (code) => {
@@ -139,6 +139,11 @@ export function serveRole(url: string, stats: () => unknown, close: () => Promis
   // Started by hand (no IPC): say where it listens, as `gauntlet mock` does.
   if (process.send === undefined) process.stdout.write(`listening on ${url}\n`)
   send({ type: 'ready', url })
+}
+
+/** In a client role: a progress line for the orchestrator's log. */
+export function sendProgress(line: string): void {
+  process.send?.({ type: 'progress', line })
 }
 
 /** In a client role: hand the result to the orchestrator, then exit. */

@@ -65,6 +65,13 @@ export function peakOverlap(intervals: readonly (readonly [number, number])[]): 
   return peak
 }
 
+/** How many intervals contain the instant `at` (start ≤ at < end). */
+export function openAt(intervals: readonly (readonly [number, number])[], at: number): number {
+  let open = 0
+  for (const [start, end] of intervals) if (start <= at && at < end) open++
+  return open
+}
+
 /** Least-squares slope of y over x (units of y per unit of x); NaN with fewer than two points. */
 export function slope(points: readonly (readonly [number, number])[]): number {
   const n = points.length

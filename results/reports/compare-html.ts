@@ -12,7 +12,7 @@ import { PERCENTILE_TICKS, type Chart, type ChartSeries, type ChartsData } from 
 import { REPORT_SCRIPT } from './html-client.js'
 import { escapeHtml, inlineSafe, jsonForScript } from './html-escape.js'
 import { REPORT_STYLE } from './html-style.js'
-import { formatDifference, formatRowValue, isMarked, SECTION_ORDER, sectionTitle } from './compare-terminal.js'
+import { formatDifference, formatRowValue, isMarked, SECTION_ORDER, sectionTitle, trafficRequests } from './compare-terminal.js'
 
 /** One colour per target, in order; the same colour in every chart and bar. */
 export const TARGET_COLORS = ['#3a7dc0', '#e07b1f', '#3f8f5f', '#8e5bb5', '#d1495b', '#2a9d8f', '#b8336a', '#7a8b2f']
@@ -24,6 +24,7 @@ export function targetColor(index: number): string {
 const CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:"
 
 const COMPARE_STYLE = `
+table.compare-table thead th, #targets thead th { white-space: nowrap; }
 table.compare-table td.value { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 table.compare-table td.win { background: #e9f5ed; font-weight: 700; color: #1f5f36; }
 table.compare-table td.tie { background: #f1f3f5; }
@@ -166,7 +167,6 @@ function renderHeadline(comparison: Comparison): string {
   const failing = targets.filter((target) => target.thresholds.failed > 0)
   const withThresholds = targets.some((target) => target.thresholds.total > 0)
   const status = failing.length > 0 ? 'fail' : withThresholds ? 'pass' : 'none'
-  const decided = comparison.rows.length - comparison.undecided
   const ranked = [...targets].sort((a, b) => (comparison.wins[b.label] ?? 0) - (comparison.wins[a.label] ?? 0))
   const leader = ranked[0]
   const leaderWins = leader === undefined ? 0 : (comparison.wins[leader.label] ?? 0)
@@ -176,7 +176,7 @@ function renderHeadline(comparison: Comparison): string {
       ? `No target won a row outright: ${comparison.ties} of ${comparison.rows.length} rows tie within noise`
       : leaderWins === second
         ? `Even: ${ranked.filter((t) => (comparison.wins[t.label] ?? 0) === leaderWins).map((t) => t.label).join(' and ')} each won ${leaderWins} rows`
-        : `${leader.label} won ${leaderWins} of ${decided} rows with a verdict`
+        : `${leader.label} won ${leaderWins} of ${comparison.rows.length} rows`
   const tally = targets.map((target) => `<li>${escapeHtml(target.label)}: ${comparison.wins[target.label] ?? 0} rows won</li>`)
   tally.push(`<li>${comparison.ties} rows tied within noise; ${comparison.undecided} without a verdict</li>`)
   const thresholdLines = withThresholds
@@ -269,7 +269,7 @@ function renderMalformed(comparison: Comparison): string {
       `<tr><th>${escapeHtml(row.label.replace(/^messy input: /, ''))}</th>${labels.map((_, index) => `<td>${escapeHtml(row.details?.[index] ?? '–')}</td>`).join('')}</tr>`,
   )
   return (
-    `<section id="malformed"><h2>Messy input, how each target handled it</h2><p class="intro">A clean 4xx means the endpoint noticed the bad input and said so; a 5xx, a hang, a broken stream or a confident answer means the problem reached the user. “answered … invalid” counts answers that failed the task's schema.</p>` +
+    `<section id="malformed"><h2>Messy input, how each target handled it</h2><p class="intro">A clean 4xx means the endpoint noticed the bad input and said so; a 5xx, a hang, a broken stream or a confident answer means the problem reached the user. “Hang or gave up” counts timeouts and requests the simulated user abandoned; “answered … invalid” counts answers that failed the task's schema. Rate-limited and unsent requests say nothing about the input and are left out.</p>` +
     `<table class="data"><thead><tr><th>kind</th>${labels.map((label) => `<th>${escapeHtml(label)}</th>`).join('')}</tr></thead><tbody>${body.join('')}</tbody></table></section>`
   )
 }
@@ -319,8 +319,8 @@ export function renderCompareHtml(comparison: Comparison, options: CompareHtmlOp
   const title = options.title ?? `Vendor comparison: ${labels.join(' vs ')}`
   const charts = compareCharts(comparison)
   const when = comparison.createdAt.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC')
-  const traffic = comparison.traffic
-  const subtitle = `${traffic.source}${traffic.requests === null ? '' : ` · ${formatNumber(traffic.requests)} requests`} · ${comparison.mode} · ${when}`
+  const requests = trafficRequests(comparison)
+  const subtitle = `${comparison.traffic.source}${requests === null ? '' : ` · ${formatNumber(requests)} requests`} · ${comparison.mode} · ${when}`
   const spendBars = renderBars('bars-spend', 'Spend per target, in US dollars', rowsById(comparison, ['spend_per_1k_requests_usd', 'spend_per_1k_answers_usd', 'spend_per_month_usd']), labels)
   const errorBars = renderBars('bars-errors', 'Errors, rate limits and abandonment per target', rowsById(comparison, ['error_rate', 'rate_limited_rate', 'abandon_rate']), labels)
   const chartSection =

@@ -85,14 +85,21 @@ export function isMarked(row: CompareRow, label: string): 'win' | 'tie' | undefi
   return undefined
 }
 
+/** Requests in the traffic: from its header, else the most any target had come due (generated traffic). */
+export function trafficRequests(comparison: Comparison): number | null {
+  if (comparison.traffic.requests !== null) return comparison.traffic.requests
+  const due = comparison.targets.map((target) => target.requests.scheduled)
+  return due.length === 0 ? null : Math.max(...due)
+}
+
 export function renderCompareTerminal(comparison: Comparison, options: { outDir?: string | null } = {}): string {
   const { targets, rows } = comparison
   const labels = targets.map((target) => target.label)
   const confidence = comparison.method.confidence
   const lines: string[] = []
-  const traffic = comparison.traffic
+  const requests = trafficRequests(comparison)
   lines.push(
-    `vendor comparison: ${labels.join(' vs ')} — the same traffic (${traffic.source}${traffic.requests === null ? '' : `, ${formatNumber(traffic.requests)} requests`}), ${comparison.mode}`,
+    `vendor comparison: ${labels.join(' vs ')} — the same traffic (${comparison.traffic.source}${requests === null ? '' : `, ${formatNumber(requests)} requests`}), ${comparison.mode}`,
   )
   const failing = targets.filter((target) => target.thresholds.failed > 0)
   if (targets.some((target) => target.thresholds.total > 0)) {
@@ -114,11 +121,11 @@ export function renderCompareTerminal(comparison: Comparison, options: { outDir?
         const mark = isMarked(row, label)
         return `${formatRowValue(row.unit, row.values[index] ?? null)}${mark === 'win' ? ' ✓' : mark === 'tie' ? ' =' : '  '}`
       })
-      const difference =
-        row.verdict.kind === 'none'
-          ? row.verdict.reason
-          : row.differences.map((d) => formatDifference(row.unit, d, labels.length > 2)).join('; ')
-      tableRows.push([`  ${row.label}`, ...cells, verdictText(row), difference])
+      const differences =
+        row.verdict.kind === 'none' ? [row.verdict.reason] : row.differences.map((d) => formatDifference(row.unit, d, labels.length > 2))
+      tableRows.push([`  ${row.label}`, ...cells, verdictText(row), differences[0] ?? ''])
+      // With three or more targets, one line per pair keeps the table narrow enough to read.
+      for (const more of differences.slice(1)) tableRows.push(['', ...labels.map(() => ''), '', more])
     }
   }
   lines.push(table(tableRows, ['l', ...labels.map(() => 'r' as const), 'l', 'l']))
@@ -127,9 +134,11 @@ export function renderCompareTerminal(comparison: Comparison, options: { outDir?
   if (malformed.length > 0) {
     lines.push('')
     lines.push('messy input, how each target handled it:')
+    const handling: string[][] = []
     for (const row of malformed) {
-      for (const [index, label] of labels.entries()) lines.push(`  ${row.label.replace(/^messy input: /, '').padEnd(22)} ${label}: ${row.details?.[index] ?? '–'}`)
+      labels.forEach((label, index) => handling.push([index === 0 ? `  ${row.label.replace(/^messy input: /, '')}` : '', label, row.details?.[index] ?? '–']))
     }
+    lines.push(table(handling, ['l', 'l', 'l']))
   }
   lines.push('')
   const tally = labels.map((label) => `${label} ${comparison.wins[label] ?? 0}`).join(', ')

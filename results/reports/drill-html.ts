@@ -108,7 +108,7 @@ export function renderDrillHtml(document: DrillDocument, summary: Summary): stri
   if (band !== null) {
     const rows = document.incidents.map((incident) => ({
       cells: [escapeHtml(incident.phase), escapeHtml(incidentDetectText(incident, timeScale)), escapeHtml(incident.detectReasons.join(', ') || '–'), escapeHtml(incidentRecoverText(incident, timeScale))],
-      className: incident.recovery === 'not-recovered' ? 'fail' : 'pass',
+      className: incident.recovery === 'not-recovered' ? 'fail' : incident.recovery === 'recovered' ? 'pass' : 'none',
     }))
     const limits = [
       band.ttftP95LimitMs === null ? null : `TTFT p95 ≤ ${ms(band.ttftP95LimitMs)}`,

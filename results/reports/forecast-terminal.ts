@@ -39,11 +39,11 @@ export function renderForecastTerminal(document: ForecastDocument, options: { ou
   rows.push(row('busiest hour’s share of a day', (s) => formatPercent(s.peakHourShare)))
   rows.push(row('peak-hour requests per hour', (s) => formatNumber(s.peakRequestsPerHour)))
   rows.push(row('peak-hour rate (req/s)', (s) => rate(s.peakRatePerSecond)))
-  rows.push(row('concurrent streams at peak', (s) => (s.concurrentStreams === null ? '–' : formatNumber(s.concurrentStreams, s.concurrentStreams < 10 ? 1 : 0))))
+  rows.push(row('concurrent streams at peak', (s) => (s.concurrentStreams === null ? '–' : s.concurrentStreams < 1 ? s.concurrentStreams.toPrecision(2) : formatNumber(s.concurrentStreams, s.concurrentStreams < 10 ? 1 : 0))))
   if (document.sweep !== null) {
     rows.push(row('TTFT p95 at peak (ms)', (s) => formatMsValue(s.latencyAtPeak?.ttftP95Ms ?? null)))
     rows.push(row('e2e p95 at peak (ms)', (s) => formatMsValue(s.latencyAtPeak?.e2eP95Ms ?? null)))
-    rows.push(row('headroom to the SLO limit', (s) => (s.latencyAtPeak?.headroom === null || s.latencyAtPeak === null ? '–' : `×${s.latencyAtPeak.headroom.toFixed(1)}`)))
+    rows.push(row('sweep’s SLO-meeting rate ÷ peak rate', (s) => (s.latencyAtPeak?.headroom === null || s.latencyAtPeak === null ? '–' : `×${s.latencyAtPeak.headroom.toFixed(1)}`)))
   }
   lines.push(table(rows, ['l', ...scenarios.map(() => 'r' as const)]))
   lines.push('')

@@ -112,14 +112,14 @@ export const SWEEP_SCRIPT = String.raw`
     if (!el) return;
     el.textContent = '';
     var hasRight = false;
-    var series = [{ label: 'load', value: function (u, v) { return loadText(v); } }];
+    var series = [{ label: 'load', value: function (u, v, si, di) { return di === null || di === undefined ? '' : loadText(v); } }];
     chart.series.forEach(function (s) {
       if (s.axis === 'right') hasRight = true;
       series.push({
         label: s.label, stroke: s.color, width: 2, scale: s.axis === 'right' ? 'y2' : 'y', spanGaps: false,
         dash: s.dash ? [6, 4] : undefined,
         points: { show: !s.dash, size: 8, fill: s.color, stroke: s.color },
-        value: function (u, v) { return format(v, s.digits, s.suffix); }
+        value: function (u, v, si, di) { return di === null || di === undefined ? '' : format(v, s.digits, s.suffix); }
       });
     });
     var grid = { stroke: '#e9edf0', width: 1 };

@@ -12,6 +12,7 @@ import { compareTargets } from '../../load/compare.js'
 import { createTrafficWriter } from '../../load/traffic.js'
 import type { TrafficRequest } from '../../load/traffic-types.js'
 import type { Comparison } from '../../results/compare.js'
+import type { Summary } from '../../results/summary.js'
 
 let dir: string
 let trafficPath: string
@@ -109,11 +110,18 @@ describe('gauntlet compare', () => {
     const html = await readFile(join(out, 'compare.html'), 'utf8')
     expect(html).toContain('href="targets/mock-fast/report.html"')
     expect(html).toContain('id="gauntlet-charts"')
-    // The runs started together: the same traffic, the same scheduled times.
+    // Each row agrees with the target's own summary.json (rates exactly, percentiles within HDR precision).
     const summaries = await Promise.all(
-      ['mock-fast', 'mock-overloaded'].map(async (slug) => JSON.parse(await readFile(join(out, 'targets', slug, 'summary.json'), 'utf8')) as { startedAt: string }),
+      ['mock-fast', 'mock-overloaded'].map(async (slug) => JSON.parse(await readFile(join(out, 'targets', slug, 'summary.json'), 'utf8')) as Summary),
     )
-    expect(Math.abs(Date.parse(summaries[0]?.startedAt ?? '') - Date.parse(summaries[1]?.startedAt ?? ''))).toBeLessThan(200)
+    summaries.forEach((summary, index) => {
+      expect(row(comparison, 'error_rate').values[index]).toBeCloseTo(summary.errors.rate, 6)
+      expect(row(comparison, 'abandon_rate').values[index]).toBeCloseTo(summary.abandonment.rate, 6)
+      expect(row(comparison, 'spend_per_1k_requests_usd').values[index]).toBeCloseTo(summary.spend.per_1k_requests_usd as number, 9)
+      expect(row(comparison, 'ttft_ms.p50').counts[index]).toBe(summary.latency.ttft_ms.count)
+      const p50 = row(comparison, 'ttft_ms.p50').values[index] as number
+      expect(Math.abs(p50 - (summary.latency.ttft_ms.p50 as number))).toBeLessThanOrEqual(p50 * 0.002)
+    })
     // Terminal table and JUnit: one suite per target.
     expect(result.stdout).toMatch(/vendor comparison: mock:fast vs mock:overloaded/)
     expect(result.stdout).toMatch(/TTFT p50 .*✓.*mock:fast/)
@@ -124,19 +132,25 @@ describe('gauntlet compare', () => {
     expect(xml).toMatch(/<testsuite name="mock:fast" tests="1" failures="0"/)
   })
 
-  it('runs labelled twins one after another: exact timings give the true speed, and equal things tie', async () => {
+  it('starts labelled twins together (concurrent): exact timings give the true speed, and equal things tie', async () => {
     const traffic = join(dir, 'exact.jsonl')
     await writeTraffic(traffic, 20, 40, 11)
+    // Each progress tick gives elapsed time since that run's own start: now − elapsed is the start.
+    const starts = new Map<string, number[]>()
     const result = await compareTargets({
       traffic: { type: 'file', path: traffic },
       targets: ['a=mock:exact', 'b=mock:exact'],
-      mode: 'sequential',
       outDir: null,
       patience: 'off',
       seed: 2,
+      progressIntervalMs: 100,
+      onProgress: (label, progress) => starts.set(label, [...(starts.get(label) ?? []), performance.now() - progress.elapsedMs]),
     })
     const { comparison } = result
-    expect(comparison.mode).toBe('sequential')
+    expect(comparison.mode).toBe('concurrent')
+    const startA = Math.min(...(starts.get('a') ?? [Number.NaN]))
+    const startB = Math.min(...(starts.get('b') ?? [Number.NaN]))
+    expect(Math.abs(startA - startB)).toBeLessThan(30)
     // The exact mock: TTFT 200 ms, then a token every 20 ms: 11 tokens → 10 gaps in 200 ms → 50 tokens/s.
     const speed = row(comparison, 'output_tokens_per_s.p50')
     for (const value of speed.values) {
@@ -153,8 +167,31 @@ describe('gauntlet compare', () => {
     }
     const perK = row(comparison, 'spend_per_1k_requests_usd').values
     expect(perK[0]).toBeCloseTo(perK[1] as number, 12)
+    // The comparison's spend per 1k equals what each target's own summary says.
     expect(perK[0]).toBeCloseTo(result.targets[0]?.result.summary.spend.per_1k_requests_usd as number, 9)
     expect(result.thresholdsPassed).toBe(true)
+  })
+
+  it('runs targets one after another in sequential mode', async () => {
+    const traffic = join(dir, 'short.jsonl')
+    await writeTraffic(traffic, 10, 30, 5)
+    const starts = new Map<string, number>()
+    const ends = new Map<string, number>()
+    const result = await compareTargets({
+      traffic: { type: 'file', path: traffic },
+      targets: ['first=mock:exact', 'second=mock:instant'],
+      mode: 'sequential',
+      outDir: null,
+      patience: 'off',
+      progressIntervalMs: 100,
+      onProgress: (label, progress) => {
+        starts.set(label, Math.min(starts.get(label) ?? Number.POSITIVE_INFINITY, performance.now() - progress.elapsedMs))
+        ends.set(label, performance.now())
+      },
+    })
+    expect(result.comparison.mode).toBe('sequential')
+    expect(starts.get('second') as number).toBeGreaterThanOrEqual((ends.get('first') as number) - 1)
+    expect(row(result.comparison, 'ttft_ms.p50').verdict).toEqual({ kind: 'winner', target: 'second' })
   })
 
   it('rejects a single target, duplicate labels and a bad mode with one-line errors', async () => {

@@ -1,5 +1,5 @@
 // `gauntlet run` as a user runs it: exit codes, Ctrl-C, one-line errors, config files and plugins.
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -81,7 +81,7 @@ describe('gauntlet run (CLI)', () => {
     expect(result.stderr).not.toContain('sk-test-not-a-real-key')
   })
 
-  it('reads a config file, reports every problem at once, and loads plugin adapters and sinks', async () => {
+  it('reads a config file, reports every problem at once, and loads plugin adapters and sinks (the README example)', async () => {
     const dir = tempDir()
     writeFileSync(join(dir, 'gauntlet.config.json'), JSON.stringify({ target: 'mock:exact', colour: 'blue', retries: 'always' }))
     const bad = await runCli(['run', '--preset', 'peak-hour'], { cwd: dir })
@@ -89,40 +89,88 @@ describe('gauntlet run (CLI)', () => {
     expect(bad.stderr).toMatch(/colour/)
     expect(bad.stderr).toMatch(/retries/)
 
+    // The README's worked example, as a TypeScript config importing the package by name.
     const pluginDir = tempDir()
-    const sinkFile = join(pluginDir, 'sink.txt')
+    mkdirSync(join(pluginDir, 'node_modules'))
+    symlinkSync(process.cwd(), join(pluginDir, 'node_modules', 'llm-gauntlet'), 'dir')
     writeFileSync(
-      join(pluginDir, 'gauntlet.config.mjs'),
+      join(pluginDir, 'gauntlet.config.ts'),
       `import { appendFileSync } from 'node:fs'
-import { createAdapterFromTarget } from ${JSON.stringify(join(process.cwd(), 'dist/adapters/registry.js'))}
-export default {
+import { createAdapterFromTarget, defineConfig } from 'llm-gauntlet'
+
+export default defineConfig({
   preset: { name: 'peak-hour', employees: 40 },
+  thresholds: ['error_rate<0.01'],
+  patience: 'ttft=4s,e2e=15s,quit=3/5',
+  retries: 'sdk',
   plugins: {
     adapters: {
-      // A company gateway: the OpenAI protocol plus a header it requires.
       'my-gateway': (settings) => {
-        const inner = createAdapterFromTarget({ kind: 'endpoint', adapter: 'openai-compatible', model: settings.model, baseUrl: settings.baseUrl, label: 'gw' }, { ...settings, headers: { 'x-team': 'platform' } })
+        const inner = createAdapterFromTarget(
+          { kind: 'endpoint', adapter: 'openai-compatible', model: settings.model, baseUrl: settings.baseUrl, label: 'gateway' },
+          { ...settings, headers: { 'x-team': 'platform' } },
+        )
         return { name: 'my-gateway', model: inner.model, baseUrl: inner.baseUrl, stream: (request, options) => inner.stream(request, options) }
       },
     },
   },
-  sinks: [{ name: 'file', record: (sample) => appendFileSync(${JSON.stringify(sinkFile)}, sample.outcome + '\\n') }],
-}
+  sinks: [{ name: 'audit', record: (sample) => appendFileSync('audit.log', \`\${sample.requestId} \${sample.outcome}\\n\`) }],
+})
 `,
     )
+    const seenHeaders: string[] = []
     const { createMockServer } = await import('../../adapters/mock/index.js')
-    const mock = await createMockServer({ profile: 'exact' })
+    const mock = await createMockServer({
+      profile: 'exact',
+      script: (info) => {
+        seenHeaders.push(String(info.headers['x-team']))
+        return undefined
+      },
+    })
     try {
       const ok = await runCli(
         ['run', '--target', `my-gateway:gpt-4o-mini@${mock.url}/v1`, '--time-scale', '360', '--max-requests', '10', '--max-output-tokens', '20', '--quiet', '--no-report', '--out', join(pluginDir, 'run')],
         { cwd: pluginDir },
       )
       expect(ok.code, ok.stderr).toBe(0)
-      const lines = (await readFile(sinkFile, 'utf8')).trim().split('\n')
+      expect(ok.stdout).toMatch(/all 1 thresholds passed/)
+      const lines = (await readFile(join(pluginDir, 'audit.log'), 'utf8')).trim().split('\n')
       expect(lines).toHaveLength(10)
-      expect(new Set(lines)).toEqual(new Set(['ok']))
+      expect(lines.every((line) => line.endsWith(' ok'))).toBe(true)
+      expect(seenHeaders).toEqual(Array.from({ length: 10 }, () => 'platform'))
     } finally {
       await mock.close()
     }
+  })
+})
+
+describe('the library (README example)', () => {
+  it("runs from `import { run } from 'llm-gauntlet'`", async () => {
+    const dir = tempDir()
+    mkdirSync(join(dir, 'node_modules'))
+    symlinkSync(process.cwd(), join(dir, 'node_modules', 'llm-gauntlet'), 'dir')
+    writeFileSync(
+      join(dir, 'nightly.mjs'),
+      `import { run, renderTerminalSummary } from 'llm-gauntlet'
+
+const result = await run({
+  traffic: { type: 'preset', preset: 'peak-hour', employees: 40, timeScale: 360, maxRequests: 10, maxOutputTokens: 20 },
+  target: 'mock:exact',
+  thresholds: ['ttft_ms.p95<2000'],
+  patience: 'ttft=4s,e2e=10s',
+  outDir: 'results/nightly',
+})
+console.log(renderTerminalSummary(result.summary, { outDir: result.outDir }))
+process.exitCode = result.thresholdsPassed ? 0 : 99
+`,
+    )
+    const { spawn } = await import('node:child_process')
+    const code = await new Promise<number | null>((resolve) => {
+      const child = spawn(process.execPath, ['nightly.mjs'], { cwd: dir, stdio: 'ignore' })
+      child.on('close', resolve)
+    })
+    expect(code).toBe(0)
+    const summary = JSON.parse(await readFile(join(dir, 'results/nightly/summary.json'), 'utf8')) as Summary
+    expect(summary.requests.completed).toBe(10)
   })
 })

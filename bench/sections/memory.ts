@@ -1,0 +1,159 @@
+// Section 4, memory: the engine's RSS sampled over a long run (1M requests, closed model, no think
+// time, non-streaming) against the `instant` mock. Goal: at most 200 MB, and flat — a run's
+// memory must not grow with its length (records stream to disk, summaries are histograms).
+import { run } from '../../load/run.js'
+import { benchRequest, benchTarget, lazyRequests, sampleSink, warmEngine } from '../lib/engine.js'
+import { runClientRole, sendProgress, sendResult, startServerRole } from '../lib/processes.js'
+import type { Row } from '../lib/report.js'
+import { sectionCommand, type BenchContext, type Section, type SectionOutcome } from '../lib/section.js'
+import { slope, spread } from '../lib/stats.js'
+
+const OUTPUT_TOKENS = 16
+const SAMPLE_EVERY_MS = 500
+
+interface MemoryOptions {
+  url: string
+  requests: number
+  users: number
+  maxDurationS: number
+}
+
+/** One RSS reading: seconds since the run started, requests completed, MB. */
+export type RssPoint = [seconds: number, completed: number, rssMb: number, heapUsedMb: number]
+
+export interface MemoryRound {
+  requests: number
+  completed: number
+  failed: number
+  durationS: number
+  points: RssPoint[]
+}
+
+export interface MemoryFigures {
+  peakRssMb: number
+  /** RSS when a quarter of the requests were done: the engine warmed up. */
+  rssAtQuarterMb: number
+  rssAtEndMb: number
+  /** Least-squares growth of RSS over the last three quarters, MB per 100k requests. */
+  growthMbPer100k: number
+  /** RSS at the end − RSS at a quarter of the run. */
+  driftMb: number
+}
+
+/** Reads the series: peak, warmed-up level, end level and growth. Pure. */
+export function memoryFigures(points: readonly RssPoint[]): MemoryFigures {
+  const last = points[points.length - 1]
+  if (last === undefined) return { peakRssMb: Number.NaN, rssAtQuarterMb: Number.NaN, rssAtEndMb: Number.NaN, growthMbPer100k: Number.NaN, driftMb: Number.NaN }
+  const total = last[1]
+  const quarter = points.find((point) => point[1] >= total / 4) ?? last
+  const tail = points.filter((point) => point[1] >= total / 4)
+  const rssAtQuarterMb = quarter[2]
+  return {
+    peakRssMb: Math.max(...points.map((point) => point[2])),
+    rssAtQuarterMb,
+    rssAtEndMb: last[2],
+    growthMbPer100k: slope(tail.map((point) => [point[1], point[2]] as const)) * 100_000,
+    driftMb: last[2] - rssAtQuarterMb,
+  }
+}
+
+async function engineRole(options: MemoryOptions): Promise<void> {
+  warmEngine()
+  let completed = 0
+  let failed = 0
+  const points: RssPoint[] = []
+  let startedAt = 0
+  let timer: NodeJS.Timeout | undefined
+  let lastProgress = 0
+  const sample = (): void => {
+    const memory = process.memoryUsage()
+    const seconds = (performance.now() - startedAt) / 1000
+    points.push([seconds, completed, memory.rss / 2 ** 20, memory.heapUsed / 2 ** 20])
+    if (seconds - lastProgress >= 15) {
+      lastProgress = seconds
+      sendProgress(`memory: ${completed.toLocaleString('en-US')} requests in ${seconds.toFixed(0)} s, RSS ${(memory.rss / 2 ** 20).toFixed(0)} MB`)
+    }
+  }
+  const sink = {
+    ...sampleSink((record) => {
+      if (record.outcome === 'ok') completed++
+      else failed++
+    }),
+    start: async () => {
+      startedAt = performance.now()
+      sample()
+      timer = setInterval(sample, SAMPLE_EVERY_MS)
+    },
+  }
+  const result = await run({
+    traffic: { type: 'requests', requests: lazyRequests(options.requests, (index) => benchRequest(index, 0, OUTPUT_TOKENS, 10_000)) },
+    target: benchTarget(options.url),
+    schedule: { type: 'closed', users: options.users, thinkTimeMs: 0 },
+    stream: false,
+    maxInFlight: options.users,
+    maxDurationMs: options.maxDurationS * 1000,
+    patience: 'off',
+    outDir: null,
+    sinks: [sink],
+  })
+  clearInterval(timer)
+  sample()
+  sendResult({ requests: options.requests, completed, failed, durationS: result.summary.durationMs / 1000, points } satisfies MemoryRound)
+}
+
+async function runSection(context: BenchContext): Promise<SectionOutcome> {
+  const requests = Math.round(Number(process.env['BENCH_MEMORY_REQUESTS'] ?? 1_000_000) * context.scale)
+  const users = 64
+  const maxDurationS = Math.round(Number(process.env['BENCH_MEMORY_MAX_S'] ?? 210) * context.scale)
+  const mock = await startServerRole('mock', { profile: 'instant' })
+  let round: MemoryRound
+  let mockRssMb = Number.NaN
+  try {
+    round = await runClientRole<MemoryRound>('memory-engine', { url: mock.url, requests, users, maxDurationS }, (maxDurationS + 120) * 1000, context.log)
+    mockRssMb = (await mock.stats()).rssMb
+  } finally {
+    await mock.stop()
+  }
+  const figures = memoryFigures(round.points)
+  const ratePerS = round.completed / round.durationS
+  const finished = round.completed + round.failed >= requests
+  const flat = Math.abs(figures.growthMbPer100k) <= 2 && figures.driftMb <= 20
+  const met = figures.peakRssMb <= 200 && flat
+  context.log(
+    `memory: ${round.completed.toLocaleString('en-US')} requests in ${round.durationS.toFixed(0)} s (${ratePerS.toFixed(0)}/s); RSS peak ${figures.peakRssMb.toFixed(0)} MB, ` +
+      `at 25% ${figures.rssAtQuarterMb.toFixed(0)} MB, end ${figures.rssAtEndMb.toFixed(0)} MB, growth ${figures.growthMbPer100k.toFixed(2)} MB/100k`,
+  )
+  const one = (value: number) => spread([value])
+  const done = `${round.completed.toLocaleString('en-US')} requests`
+  const rows: Row[] = [
+    { measure: `peak RSS over ${done}`, unit: 'MB', digits: 0, ours: one(figures.peakRssMb), peers: [], goal: '≤ 200 MB', met: figures.peakRssMb <= 200 },
+    { measure: 'RSS at 25% of the run → at its end', unit: 'MB', digits: 0, ours: one(figures.rssAtQuarterMb), peers: [{ name: 'at the end', value: one(figures.rssAtEndMb) }] },
+    { measure: 'RSS growth over the last 75% (least squares)', unit: 'MB per 100k requests', digits: 2, ours: one(figures.growthMbPer100k), peers: [], goal: 'flat (|growth| ≤ 2 MB/100k, drift ≤ 20 MB)', met: flat },
+    { measure: 'requests completed per second (closed model, 64 users)', unit: 'req/s', digits: 0, ours: one(ratePerS), peers: [] },
+  ]
+  const notes = [
+    `One round (a million requests take minutes on this machine; the section's budget is one run). The engine runs \`run()\` in its own process: closed model, ${users} users, no think time, non-streaming, ${OUTPUT_TOKENS} output tokens, against the \`instant\` mock in another process; traffic lines are made lazily and records are not written (\`outDir: null\`), so what is measured is the engine's own memory: in-flight state, the summary's histograms and time series. RSS and heap are sampled every ${SAMPLE_EVERY_MS} ms.`,
+    `The mock process ended at ${mockRssMb.toFixed(0)} MB RSS.`,
+  ]
+  if (!finished) {
+    notes.push(
+      `The run hit its ${maxDurationS} s time limit after ${round.completed.toLocaleString('en-US')} of ${requests.toLocaleString('en-US')} requests (${ratePerS.toFixed(0)}/s). Extrapolated with the measured growth of ${figures.growthMbPer100k.toFixed(2)} MB per 100k, the RSS at ${requests.toLocaleString('en-US')} requests would be about ${(figures.rssAtEndMb + (figures.growthMbPer100k * (requests - round.completed)) / 100_000).toFixed(0)} MB.`,
+    )
+  }
+  if (round.failed > 0) notes.push(`${round.failed} requests did not complete.`)
+  return {
+    verdict: met && finished ? 'met' : met ? 'partly met' : 'missed',
+    rows,
+    notes,
+    commands: [sectionCommand('memory'), 'BENCH_MEMORY_REQUESTS=200000 make bench BENCH=memory   # a shorter run'],
+    details: { users, requested: requests, completed: round.completed, failed: round.failed, durationS: round.durationS, figures, points: round.points.filter((_, index) => index % 4 === 0 || index === round.points.length - 1) },
+  }
+}
+
+export const memorySection: Section = {
+  id: 'memory',
+  title: 'Memory: RSS over a million requests',
+  goal: '≤ 200 MB RSS, flat over the run',
+  roles: { 'memory-engine': engineRole },
+  run: async (context: BenchContext) => runSection({ ...context, rounds: 1 }),
+}

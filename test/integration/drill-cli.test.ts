@@ -1,0 +1,155 @@
+// `gauntlet drill` end to end through the built CLI: the bundled one-hour drill timeline played
+// ×144 faster (25 s) against the embedded mock through the chaos proxy. Checks the verdict and
+// exit code agree, phases line up with the traffic, the band and wasted spend equal what the
+// records say, the JUnit file, and the HTML page in headless Chromium.
+import { spawn } from 'node:child_process'
+import { existsSync, readFileSync } from 'node:fs'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { DrillDocument } from '../../results/drill.js'
+import { readRecords } from '../../results/sinks/jsonl.js'
+import type { Summary } from '../../results/summary.js'
+import { chromiumAvailable, launchChromium, openFile } from '../helpers/browser.js'
+import { assertBuilt, CLI, runCli, type CliResult } from '../helpers/cli.js'
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
+const DIST = join(dirname(CLI), '..')
+
+/** Until the command is wired into bin/commands/index.ts, the same module behind a minimal main. */
+async function gauntlet(args: string[], workDir: string, timeoutMs = 90_000): Promise<CliResult> {
+  assertBuilt()
+  const command = args[0] as string
+  if (readFileSync(join(DIST, 'bin', 'commands', 'index.js'), 'utf8').includes(`./${command}.js`)) return runCli(args, { timeoutMs })
+  const harness = join(workDir, `harness-${command}.mjs`)
+  await writeFile(
+    harness,
+    `import { Command, CommanderError } from ${JSON.stringify(pathToFileURL(join(ROOT, 'node_modules', 'commander', 'esm.mjs')).href)}
+import { register } from ${JSON.stringify(pathToFileURL(join(DIST, 'bin', 'commands', `${command}.js`)).href)}
+const program = new Command().name('gauntlet').exitOverride()
+let code = 0
+register(program, (c) => { code = c })
+try {
+  await program.parseAsync(process.argv)
+  process.exitCode = code
+} catch (error) {
+  if (error instanceof CommanderError) process.exitCode = error.exitCode === 0 ? 0 : 2
+  else if (error && error.name === 'UserError') { process.stderr.write('gauntlet: ' + error.message + '\\n'); process.exitCode = 2 }
+  else { process.stderr.write(String(error && error.stack || error) + '\\n'); process.exitCode = 1 }
+}
+`,
+  )
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [harness, ...args], { env: { ...process.env, FORCE_COLOR: '0' }, stdio: ['ignore', 'pipe', 'pipe'] })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
+    child.on('error', reject)
+    child.on('close', (code, signal) => {
+      clearTimeout(timer)
+      resolve({ code, signal, stdout, stderr })
+    })
+  })
+}
+
+describe('gauntlet drill against the embedded mock (time-compressed)', () => {
+  let dir: string
+  let result: CliResult
+  let drill: DrillDocument
+  let summary: Summary
+  const outDir = (): string => join(dir, 'drill-run')
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'gauntlet-drill-'))
+    result = await gauntlet(
+      ['drill', '--mock', 'fast', '--employees', '50000', '--time-scale', '144', '--seed', '3', '--out', outDir(), '--junit', join(dir, 'junit.xml'), '--quiet'],
+      dir,
+    )
+    if (result.code !== 0 && result.code !== 99) throw new Error(`drill exited ${result.code}: ${result.stderr}`)
+    drill = JSON.parse(await readFile(join(outDir(), 'drill.json'), 'utf8')) as DrillDocument
+    summary = JSON.parse(await readFile(join(outDir(), 'summary.json'), 'utf8')) as Summary
+  }, 120_000)
+
+  afterAll(async () => {
+    if (dir !== undefined) await rm(dir, { recursive: true, force: true })
+  })
+
+  it('leads with the verdict, and exits 99 exactly when it is FAIL', () => {
+    const first = result.stdout.split('\n')[0] ?? ''
+    expect(first).toBe(drill.verdict.sentence)
+    expect(first).toMatch(/^(PASS|DEGRADED|FAIL) — /)
+    expect(result.code).toBe(drill.verdict.status === 'FAIL' ? 99 : 0)
+    expect(result.stderr).toContain('played ×144 faster in 25.0 s')
+  })
+
+  it('judges the six phases of the bundled timeline; the calm baseline holds and the faults show', () => {
+    expect(drill.phases.map((phase) => phase.name)).toEqual(['baseline', 'latency-spike', '429-storm', 'mid-stream-resets', 'outage', 'recovery'])
+    const byName = Object.fromEntries(drill.phases.map((phase) => [phase.name, phase]))
+    expect(byName['baseline']?.pass).toBe(true)
+    expect(byName['429-storm']?.errorRate).toBeGreaterThan(0.25)
+    expect(byName['429-storm']?.topProblems[0]?.outcome).toBe('http_429')
+    expect(byName['outage']?.pass).toBe(false)
+    expect(drill.verdict.status).toBe('DEGRADED')
+    // The 429 storm hits 60 % of requests from its first second: seen within two buckets.
+    const storm = drill.incidents.find((incident) => incident.phase === '429-storm')
+    expect(storm?.detectMs).not.toBeNull()
+    expect(storm?.detectMs ?? Infinity).toBeLessThanOrEqual(2_000)
+    expect(drill.incidents.map((incident) => incident.phase)).toEqual(['latency-spike', '429-storm', 'mid-stream-resets', 'outage'])
+  })
+
+  it('phases line up with the traffic: every record carries the phase its scheduled time falls in', async () => {
+    expect(byWindow('429-storm')).toEqual([(1200 / 144) * 1000, (1800 / 144) * 1000])
+    const { samples } = await readRecords(join(outDir(), 'records.jsonl'))
+    expect(samples.length).toBeGreaterThan(50)
+    for (const sample of samples) {
+      const window = drill.phases.find((phase) => sample.scheduledAtMs >= phase.fromMs && sample.scheduledAtMs < phase.toMs)
+      expect(sample.phase, `request ${sample.requestId} at ${sample.scheduledAtMs} ms`).toBe(window?.name)
+    }
+  })
+
+  it('the band and the wasted spend equal what the summary and the records say', async () => {
+    const baseline = summary.phases['baseline']
+    expect(drill.band?.ttftP95LimitMs).toBe((baseline?.ttft_ms.p95 ?? NaN) * 1.5)
+    expect(drill.band?.errorRateLimit).toBeCloseTo((baseline?.error_rate ?? NaN) + 0.01, 12)
+    const { samples } = await readRecords(join(outDir(), 'records.jsonl'))
+    for (const phase of drill.phases) {
+      const wasted = samples.filter((s) => s.phase === phase.name && s.outcome !== 'ok').reduce((sum, s) => sum + (s.spendUsd ?? 0), 0)
+      expect(phase.wastedUsd, phase.name).toBeCloseTo(wasted, 9)
+      expect(phase.requests).toBe(summary.phases[phase.name]?.requests)
+    }
+  })
+
+  it('writes each phase verdict as a JUnit test case', async () => {
+    const xml = await readFile(join(dir, 'junit.xml'), 'utf8')
+    for (const phase of drill.phases) expect(xml).toContain(`<testcase name="phase ${phase.name}: SLOs"`)
+    const failures = drill.phases.filter((phase) => !phase.pass).length
+    expect(xml).toMatch(new RegExp(`<testsuite name="drill" tests="\\d+" failures="${failures}"`))
+  })
+
+  it.skipIf(!chromiumAvailable())('drill.html loads in headless Chromium with no errors and draws every chart', async () => {
+    const path = join(outDir(), 'drill.html')
+    expect(existsSync(join(outDir(), 'report.html'))).toBe(true)
+    const browser = await launchChromium()
+    try {
+      const { page, problems, close } = await openFile(browser, path, { width: 1100 })
+      await page.waitForFunction("document.documentElement.getAttribute('data-charts') !== null", undefined, { timeout: 15_000 })
+      expect(await page.evaluate("document.documentElement.getAttribute('data-charts')")).toBe('4')
+      expect(await page.locator('#verdict .verdict-headline').textContent()).toBe('DEGRADED')
+      expect(problems).toEqual({ errors: [], failedRequests: [], networkRequests: [] })
+      const shot = process.env['GAUNTLET_UPDATE_DOCS'] === '1' ? join(ROOT, 'docs', 'img', 'drill.png') : join(dir, 'drill.png')
+      await page.screenshot({ path: shot, fullPage: true })
+      await close()
+    } finally {
+      await browser.close()
+    }
+  })
+
+  function byWindow(name: string): [number, number] | undefined {
+    const phase = drill.phases.find((p) => p.name === name)
+    return phase === undefined ? undefined : [phase.fromMs, phase.toMs]
+  }
+})
