@@ -38,8 +38,12 @@ test-integration: build
 
 check: typecheck test
 
+# Benchmarks (bench/README.md): one section with BENCH=raw-rate|streams|pacing|memory|proxy|mock|generation,
+# rounds with ROUNDS=N. Writes bench/results/latest.md and latest.json.
 bench: build
-	node dist/bench/run.js
+	npx esbuild bench/run.ts --bundle --platform=node --format=esm --packages=external \
+		--outfile=node_modules/.cache/gauntlet-bench/run.mjs --log-level=warning
+	node node_modules/.cache/gauntlet-bench/run.mjs $(if $(BENCH),--only $(BENCH)) $(if $(ROUNDS),--rounds $(ROUNDS))
 
 clean:
 	rm -rf dist

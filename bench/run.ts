@@ -13,8 +13,10 @@ import { streamsSection } from './sections/streams.js'
 import { pacingSection } from './sections/pacing.js'
 import { memorySection } from './sections/memory.js'
 import { proxySection } from './sections/proxy.js'
+import { mockSection } from './sections/mock.js'
+import { generationSection } from './sections/generation.js'
 
-const SECTIONS: readonly Section[] = [rawRateSection, streamsSection, pacingSection, memorySection, proxySection]
+const SECTIONS: readonly Section[] = [rawRateSection, streamsSection, pacingSection, memorySection, proxySection, mockSection, generationSection]
 
 const SERVER_ROLES: Record<string, (options: never) => Promise<void>> = {
   mock: mockRole,
@@ -76,10 +78,11 @@ async function main(): Promise<void> {
     const machine = machineInfo()
     const ranAt = new Date().toISOString()
     const sectionStart = performance.now()
+    const rounds = section.fixedRounds ?? flags.rounds
     let result: SectionResult
     try {
-      const outcome = await section.run(context)
-      result = { id: section.id, title: section.title, goal: section.goal, ranAt, machine, rounds: flags.rounds, durationS: (performance.now() - sectionStart) / 1000, ...outcome }
+      const outcome = await section.run({ ...context, rounds })
+      result = { id: section.id, title: section.title, goal: section.goal, ranAt, machine, rounds, durationS: (performance.now() - sectionStart) / 1000, ...outcome }
     } catch (error) {
       const message = error instanceof Error ? (error.stack ?? error.message) : String(error)
       log(`${section.id} failed: ${message}`)
@@ -89,7 +92,7 @@ async function main(): Promise<void> {
         goal: section.goal,
         ranAt,
         machine,
-        rounds: flags.rounds,
+        rounds,
         durationS: (performance.now() - sectionStart) / 1000,
         verdict: 'failed',
         rows: [],

@@ -14,7 +14,7 @@ import { join, resolve } from 'node:path'
 import { defaultBaseUrl } from '../adapters/registry.js'
 import { isLoopbackUrl, parseTarget } from '../adapters/target.js'
 import { UserError } from '../core/errors.js'
-import { buildComparison, createCompareCollector, type Comparison, type WorkforceAssumption } from '../results/compare.js'
+import { buildComparison, createCompareCollector, type CompareCollector, type Comparison, type ComparisonOptions, type WorkforceAssumption } from '../results/compare.js'
 import { writeCompareHtml } from '../results/reports/compare-html.js'
 import { writeHtmlReport } from '../results/reports/html.js'
 import type { Sink } from '../results/types.js'
@@ -27,7 +27,7 @@ export type CompareMode = 'concurrent' | 'sequential'
 export const SATURATION_LAG_MS = 50
 
 export interface CompareOptions
-  extends Omit<RunOptions, 'target' | 'outDir' | 'name' | 'adapter' | 'onProgress' | 'confirm' | 'log'> {
+  extends Omit<RunOptions, 'target' | 'outDir' | 'name' | 'adapter' | 'onProgress' | 'confirm' | 'log' | 'sinks'> {
   /** Two or more targets: `adapter:model[@baseURL]`, `mock:PROFILE`, or `NAME=spec` to label one. */
   targets: string[]
   /** `concurrent` (default): all targets at once, same scheduled times. `sequential`: one after another. */
@@ -44,6 +44,8 @@ export interface CompareOptions
   confirm?: (message: string) => Promise<boolean>
   log?: (line: string) => void
   onProgress?: (label: string, progress: RunProgress) => void
+  /** Your own sinks for one target's run (started and stopped with it); its samples carry `target`. */
+  sinksFor?: (label: string) => Sink[]
 }
 
 export interface CompareTargetResult {
@@ -150,7 +152,7 @@ function createStartBarrier(parties: number): { sink(): Sink; release(): void } 
 }
 
 export async function compareTargets(options: CompareOptions): Promise<CompareResult> {
-  const { targets: targetTexts, mode = 'concurrent', outDir: outOption, workforce, resamples, reports = true, confirm, log = () => {}, onProgress, signal, ...shared } = options
+  const { targets: targetTexts, mode = 'concurrent', outDir: outOption, workforce, resamples, reports = true, confirm, log = () => {}, onProgress, sinksFor, signal, ...shared } = options
   if (mode !== 'concurrent' && mode !== 'sequential') {
     throw new UserError('USAGE_INVALID', `--mode '${String(mode)}' must be concurrent or sequential; e.g. --mode sequential`)
   }
@@ -201,7 +203,9 @@ export async function compareTargets(options: CompareOptions): Promise<CompareRe
   const collectors = targets.map(() => createCompareCollector())
   const runOne = (index: number): Promise<RunResult> => {
     const entry = targets[index] as (typeof targets)[number]
-    const sinks: Sink[] = [...(shared.sinks ?? []), collectors[index] as Sink]
+    // First, so every later sink (records.jsonl included) sees which target a sample belongs to.
+    const label: Sink = { name: 'target-label', record: (sample) => void (sample.target = entry.label) }
+    const sinks: Sink[] = [label, ...(sinksFor?.(entry.label) ?? []), collectors[index] as Sink]
     if (barrier !== undefined) sinks.push(barrier.sink())
     const runOptions: RunOptions = {
       ...shared,
@@ -243,11 +247,11 @@ export async function compareTargets(options: CompareOptions): Promise<CompareRe
     signal?.removeEventListener('abort', abortAll)
   }
 
+  const finished = results.map((result, index) => ({ ...(targets[index] as (typeof targets)[number]), result, collector: collectors[index] as CompareCollector }))
   const warnings: string[] = []
-  for (const [index, result] of results.entries()) {
+  for (const { label, result } of finished) {
     const lag = result.summary.latency.schedule_lag_ms.p99
     if (lag !== null && lag > SATURATION_LAG_MS) {
-      const label = (targets[index] as (typeof targets)[number]).label
       warnings.push(
         mode === 'concurrent'
           ? `the client looks saturated: schedule lag p99 was ${lag.toFixed(1)} ms for ${label} (over ${SATURATION_LAG_MS} ms), so requests went out late and latency from the scheduled time is inflated; use --mode sequential, fewer targets, a smaller --time-scale, or a bigger machine`
@@ -255,14 +259,11 @@ export async function compareTargets(options: CompareOptions): Promise<CompareRe
       )
     }
   }
-  const comparisonOptions: Parameters<typeof buildComparison>[1] = { seed, mode, createdAt: createdAt.toISOString(), warnings }
+  const comparisonOptions: ComparisonOptions = { seed, mode, createdAt: createdAt.toISOString(), warnings }
   if (workforce !== undefined) comparisonOptions.workforce = workforce
   if (resamples !== undefined) comparisonOptions.resamples = resamples
   const comparison = buildComparison(
-    results.map((result, index) => {
-      const entry = targets[index] as (typeof targets)[number]
-      return { label: entry.label, summary: result.summary, data: (collectors[index] as ReturnType<typeof createCompareCollector>).data(), folder: outDir === null ? null : `targets/${entry.slug}` }
-    }),
+    finished.map(({ label, slug, result, collector }) => ({ label, summary: result.summary, data: collector.data(), folder: outDir === null ? null : `targets/${slug}` })),
     comparisonOptions,
   )
   for (const warning of warnings) log(`warning: ${warning}`)
@@ -276,7 +277,7 @@ export async function compareTargets(options: CompareOptions): Promise<CompareRe
   }
   return {
     comparison,
-    targets: results.map((result, index) => ({ label: (targets[index] as (typeof targets)[number]).label, slug: (targets[index] as (typeof targets)[number]).slug, result })),
+    targets: finished.map(({ label, slug, result }) => ({ label, slug, result })),
     outDir,
     thresholdsPassed: results.every((result) => result.thresholdsPassed),
     interrupted: results.some((result) => result.interrupted),

@@ -5,10 +5,12 @@ import { existsSync } from 'node:fs'
 import { readFile, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { loadTimeline, type Timeline } from '../chaos/timeline.js'
+import { loadTimeline, parseTimeline, type Timeline } from '../chaos/timeline.js'
 import { UserError } from '../core/errors.js'
 import {
   analyzeDrill,
+  bucketDrillSamples,
+  chooseBucketMs,
   DEFAULT_DRILL_LIMITS,
   driftStatsOf,
   driftStatsOfSummary,
@@ -17,6 +19,7 @@ import {
   type DrillDocument,
   type DrillLimits,
   type DrillPhase,
+  type DrillSample,
   type DriftThresholds,
 } from '../results/drill.js'
 import type { Summary, Usd } from '../results/summary.js'
@@ -44,6 +47,11 @@ export interface DrillOptions {
   keepRate?: boolean
   /** Timeline file or object (default chaos/examples/drill.json). */
   timeline?: string | Timeline
+  /**
+   * Drill time of calm traffic after the timeline (a `steady-tail` phase), so recovery from the
+   * last fault can be seen. Default: a tenth of the timeline; 0 for none.
+   */
+  tailMs?: number
   /** An earlier drill's (or run's) folder to measure drift against. */
   baselineDir?: string
   /** The calm reference phase (default `baseline`, else the first phase without faults). */
@@ -92,6 +100,23 @@ export function drillPhases(timeline: Timeline): DrillPhase[] {
   })
 }
 
+/** The timeline with a calm `steady-tail` phase of `tailMs` appended (unchanged when 0). */
+export function withTail(timeline: Timeline, tailMs: number): Timeline {
+  if (tailMs <= 0) return timeline
+  const names = new Set(timeline.phases.map((phase) => phase.name))
+  let name = 'steady-tail'
+  for (let i = 2; names.has(name); i++) name = `steady-tail-${i}`
+  const phases: Record<string, unknown>[] = timeline.phases.map((phase) => {
+    const raw: Record<string, unknown> = { name: phase.name, fromS: phase.fromS, toS: phase.toS, faults: phase.faults }
+    if (phase.description !== undefined) raw['description'] = phase.description
+    if (phase.ramp !== undefined) raw['ramp'] = phase.ramp
+    return raw
+  })
+  const endS = timeline.durationMs / 1000
+  phases.push({ name, fromS: endS, toS: endS + tailMs / 1000, description: 'no faults: calm traffic after the drill, to see the endpoint recover' })
+  return parseTimeline({ phases }, timeline.source)
+}
+
 async function readJson(path: string, flag: string, what: string): Promise<unknown> {
   let text: string
   try {
@@ -127,13 +152,24 @@ export async function readDrillBaseline(dir: string, phaseName: string): Promise
   return { source: resolve(dir), runId: full.runId, stats: driftStatsOfSummary(full), scope: `the earlier run as a whole against this drill's '${phaseName}' phase` }
 }
 
-/** Spend of every attempt that delivered no answer (errors, abandoned, retried), per phase. */
-function createWasteSink(): { sink: Sink; wasted(): Record<string, Usd> } {
+/**
+ * Per phase, the spend of every attempt that delivered no answer (errors, abandoned, retried);
+ * and each logical request's final outcome and latencies, to judge buckets sized for the drill.
+ */
+function createDrillSink(): { sink: Sink; wasted(): Record<string, Usd>; samples: DrillSample[] } {
   const totals = new Map<string, { usd: number; unknown: boolean }>()
+  const samples: DrillSample[] = []
   return {
+    samples,
     sink: {
-      name: 'drill-waste',
+      name: 'drill',
       record(sample) {
+        if (sample.willRetry !== true) {
+          const kept: DrillSample = { scheduledAtMs: sample.scheduledAtMs, outcome: sample.outcome }
+          if (sample.ttftMs !== undefined) kept.ttftMs = sample.ttftMs
+          if (sample.e2eMs !== undefined) kept.e2eMs = sample.e2eMs
+          samples.push(kept)
+        }
         if (sample.phase === undefined || sample.outcome === 'ok') return
         let total = totals.get(sample.phase)
         if (total === undefined) {
@@ -164,7 +200,10 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
   if (!(Number.isFinite(startHour) && startHour >= 0)) {
     throw new UserError('USAGE_INVALID', `--start-hour must be hours ≥ 0 from the preset's start (got ${String(startHour)}); e.g. --start-hour 10`)
   }
-  const timeline = typeof options.timeline === 'object' ? options.timeline : await loadTimeline(options.timeline ?? defaultTimelinePath())
+  const loaded = typeof options.timeline === 'object' ? options.timeline : await loadTimeline(options.timeline ?? defaultTimelinePath())
+  const tailMs = options.tailMs ?? Math.round(loaded.durationMs / 10)
+  if (!(Number.isFinite(tailMs) && tailMs >= 0)) throw new UserError('USAGE_INVALID', `--tail must be a duration ≥ 0 (got ${String(tailMs)}); e.g. --tail 6m, or --tail 0 for none`)
+  const timeline = withTail(loaded, tailMs)
   const timelineHours = timeline.durationMs / HOUR_MS
   if (startHour + timelineHours > preset.durationHours + 1e-9) {
     throw new UserError(
@@ -200,7 +239,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
     maxErrorRate: options.limits?.maxErrorRate ?? DEFAULT_DRILL_LIMITS.maxErrorRate,
     maxAbandonRate: options.limits?.maxAbandonRate ?? DEFAULT_DRILL_LIMITS.maxAbandonRate,
   }
-  const waste = createWasteSink()
+  const waste = createDrillSink()
   const runOptions: Parameters<typeof run>[0] = {
     name: 'drill',
     traffic: { type: 'preset', preset: presetName, employees: simulatedEmployees, timeScale, window },
@@ -225,7 +264,11 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
   const { summary } = result
   const outDir = result.outDir as string
 
-  const input: AnalyzeDrillInput = { summary, phases, limits, timeScale, wastedByPhase: waste.wasted() }
+  // Buckets wide enough to hold a few requests each at the rate the drill actually had.
+  const endMs = Math.max(scaled.durationMs, ...waste.samples.map((sample) => sample.scheduledAtMs + 1))
+  const bucketMs = chooseBucketMs(waste.samples.length / (scaled.durationMs / 1000), summary.timeseries.bucketMs)
+  const buckets = { bucketMs, rows: bucketDrillSamples(waste.samples, bucketMs, endMs) }
+  const input: AnalyzeDrillInput = { summary, phases, limits, timeScale, wastedByPhase: waste.wasted(), buckets }
   if (options.baselinePhase !== undefined) input.baselinePhase = options.baselinePhase
   if (options.band !== undefined) input.band = options.band
   if (options.drift !== undefined) input.driftThresholds = options.drift
@@ -247,7 +290,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
       startHour,
       keepRate,
       expectedRatePerSecond: Math.round(expectedRatePerSecond * 1000) / 1000,
-      timeline: { source: timeline.source, durationMs: timeline.durationMs, phases },
+      timeline: { source: timeline.source, durationMs: timeline.durationMs, phases, tailMs },
       retries: options.retries ?? 'off',
       baselineDir: options.baselineDir === undefined ? null : resolve(options.baselineDir),
     },

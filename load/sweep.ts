@@ -38,7 +38,10 @@ export interface SweepOptions {
   thinkTimeMs?: number
   slo?: Slo
   criteria?: Partial<SweepCriteria>
-  /** Default: the run's patience without quitting, so every step offers its full load. */
+  /**
+   * Default: users give up waiting for the first token (median 4 s) but not on a long answer
+   * that is streaming, and nobody quits, so every step offers its full load.
+   */
   patience?: string | PatienceOptions
   retries?: string
   seed?: number
@@ -57,6 +60,13 @@ export interface SweepOptions {
   now?: () => Date
 }
 
+/**
+ * Load-sensitive SLOs: the first token within 2 s and at least 10 tokens a second after it
+ * (faster than people read). End-to-end time grows with the answer's length, not the load, so a
+ * long answer at idle would count against capacity.
+ */
+export const DEFAULT_SWEEP_SLO: Slo = { ttft_ms: 2_000, tpot_ms: 100 }
+
 export interface SweepResult {
   document: SweepDocument
   outDir: string
@@ -65,7 +75,11 @@ export interface SweepResult {
 
 const ERROR_OUTCOMES = new Set(['timeout', 'reset', 'connection', 'malformed-stream', 'truncated', 'stream-error'])
 
-/** First and last ok completion of a step, for its served throughput. */
+/**
+ * First and last first token of a step's completed requests, for its served throughput. First
+ * tokens, not ends: an answer's length spreads its end by tens of seconds, the start of its
+ * answer only by the wait for a slot — which is what saturation stretches.
+ */
 function createThroughputSink(): { sink: Sink; throughput(): number | null } {
   let count = 0
   let first = Number.POSITIVE_INFINITY
@@ -74,10 +88,10 @@ function createThroughputSink(): { sink: Sink; throughput(): number | null } {
     sink: {
       name: 'sweep-throughput',
       record(sample) {
-        if (sample.outcome !== 'ok' || sample.willRetry === true || sample.endAtMs === undefined) return
+        if (sample.outcome !== 'ok' || sample.willRetry === true || sample.firstTokenAtMs === undefined) return
         count++
-        if (sample.endAtMs < first) first = sample.endAtMs
-        if (sample.endAtMs > last) last = sample.endAtMs
+        if (sample.firstTokenAtMs < first) first = sample.firstTokenAtMs
+        if (sample.firstTokenAtMs > last) last = sample.firstTokenAtMs
       },
     },
     throughput: () => (count < 2 || !(last > first) ? null : (count - 1) / ((last - first) / 1000)),
@@ -145,12 +159,12 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   const stepDurationMs = options.stepDurationMs ?? 20_000
   if (!(stepDurationMs >= 1_000)) throw new UserError('USAGE_INVALID', `--step-duration must be at least 1s (got ${stepDurationMs} ms); e.g. --step-duration 20s`)
   const criteria: SweepCriteria = { ...DEFAULT_SWEEP_CRITERIA, ...options.criteria }
-  const slo: Slo = options.slo ?? { ttft_ms: 2_000, e2e_ms: 10_000 }
+  const slo: Slo = options.slo ?? DEFAULT_SWEEP_SLO
   const traffic: TrafficSourceOptions = options.traffic ?? { type: 'preset', preset: 'peak-hour' }
   const now = options.now ?? (() => new Date())
   const outDir = resolve(options.outDir ?? join('results', 'sweeps', stamp(now())))
   await mkdir(outDir, { recursive: true })
-  const patience = options.patience ?? { ...DEFAULT_PATIENCE, seed: options.seed ?? 1, quit: null }
+  const patience = options.patience ?? { ...DEFAULT_PATIENCE, seed: options.seed ?? 1, e2e: { type: 'none' as const }, quit: null }
   const stepRequests = (users: number): number => options.stepRequests ?? users * 5
 
   const document: SweepDocument = {

@@ -18,7 +18,10 @@ import {
   percentile,
   percentileOfSorted,
   ratioOfSums,
+  type BootstrapOptions,
   type DifferenceEstimate,
+  type RateCounts,
+  type RatioValues,
 } from './bootstrap.js'
 import { forecastSpend } from './cost.js'
 import type { Summary } from './summary.js'
@@ -407,263 +410,191 @@ function malformedCounts(counts: Record<string, number> | undefined): { clean: n
   }
 }
 
-/** Per-target summaries and values -> the comparison: rows with winners, method and notes. */
-export function buildComparison(inputs: readonly CompareInput[], options: ComparisonOptions = {}): Comparison {
-  const seed = options.seed ?? 1
-  const requested = options.resamples ?? DEFAULT_RESAMPLES
-  const confidence = options.confidence ?? DEFAULT_CONFIDENCE
-  const workforce: WorkforceAssumption = { ...DEFAULT_WORKFORCE, ...options.workforce }
-  const forecast = forecastSpend({ perRequestUsd: null, ...workforce })
-  const labels = inputs.map((input) => input.label)
-  const data = inputs.map((input) => input.data)
-  const decideOptions = { seed, resamples: requested, confidence }
-  const bootstrap = (resamples: number, random: Random) => ({ resamples, confidence, random })
-  const rows: CompareRow[] = []
+/** What the row builders share: the targets' values, and `decide` bound to the options. */
+interface RowContext {
+  data: TargetData[]
+  decide(spec: RowSpec): CompareRow
+  bootstrap(resamples: number, random: Random): BootstrapOptions
+}
 
-  // Spend.
-  const spendExcluded = new Map<number, string>()
+function spendRows(ctx: RowContext, workforce: WorkforceAssumption, requestsPerMonth: number): CompareRow[] {
+  const { data } = ctx
+  const excluded = new Map<number, string>()
   data.forEach((d, index) => {
-    if (d.spendUnknown) spendExcluded.set(index, 'spend unknown (model not priced)')
+    if (d.spendUnknown) excluded.set(index, 'spend unknown (model not priced)')
   })
-  const perRequest = data.map((d, index) => (spendExcluded.has(index) || d.requestSpendUsd.length === 0 ? null : mean(d.requestSpendUsd)))
-  const requestCounts = data.map((d) => d.requestSpendUsd.length)
+  const perRequest = data.map((d, index) => (excluded.has(index) || d.requestSpendUsd.length === 0 ? null : mean(d.requestSpendUsd)))
+  const requests = data.map((d) => d.requestSpendUsd.length)
+  // Both rows built on spend per request share one random stream, so they always agree.
   const meanSpend = (best: number, other: number, resamples: number, random: Random): DifferenceEstimate =>
-    bootstrapMeanDifference((data[best] as TargetData).requestSpendUsd, (data[other] as TargetData).requestSpendUsd, bootstrap(resamples, random))
-  rows.push(
-    decide(
-      {
-        id: 'spend_per_1k_requests_usd',
-        section: 'spend',
-        label: 'spend per 1k requests',
-        definition: 'USD per 1,000 requests that reached the endpoint, every attempt included (retries, abandoned streams).',
-        unit: 'usd',
-        better: 'lower',
-        values: perRequest.map((value) => (value === null ? null : value * 1000)),
-        counts: requestCounts,
-        excluded: spendExcluded,
-        sizes: requestCounts,
-        difference: meanSpend,
-        scale: 1000,
-        streamId: 'spend.per_request',
-      },
-      labels,
-      decideOptions,
-    ),
-  )
+    bootstrapMeanDifference((data[best] as TargetData).requestSpendUsd, (data[other] as TargetData).requestSpendUsd, ctx.bootstrap(resamples, random))
   const perAnswer = data.map((d, index) => {
-    if (spendExcluded.has(index) || d.requestSpendUsd.length === 0) return null
+    if (excluded.has(index) || d.requestSpendUsd.length === 0) return null
     const ratio = ratioOfSums({ numerators: d.requestSpendUsd, denominators: d.requestCompleted })
     return Number.isFinite(ratio) ? ratio * 1000 : null
   })
-  const completedCounts = data.map((d) => d.requestCompleted.reduce((sum, value) => sum + value, 0))
-  rows.push(
-    decide(
-      {
-        id: 'spend_per_1k_answers_usd',
-        section: 'spend',
-        label: 'spend per 1k completed answers',
-        definition: 'USD per 1,000 requests answered in full; what failed and abandoned attempts cost is carried by the answers.',
-        unit: 'usd',
-        better: 'lower',
-        values: perAnswer,
-        counts: completedCounts,
-        excluded: spendExcluded,
-        sizes: requestCounts,
-        difference: (best, other, resamples, random) =>
-          bootstrapRatioDifference(
-            { numerators: (data[best] as TargetData).requestSpendUsd, denominators: (data[best] as TargetData).requestCompleted },
-            { numerators: (data[other] as TargetData).requestSpendUsd, denominators: (data[other] as TargetData).requestCompleted },
-            bootstrap(resamples, random),
-          ),
-        scale: 1000,
-      },
-      labels,
-      decideOptions,
-    ),
-  )
-  rows.push(
-    decide(
-      {
-        id: 'spend_per_month_usd',
-        section: 'spend',
-        label: 'projected spend per month',
-        definition: `Spend per request × ${formatWhole(forecast.requestsPerMonth)} requests a month (${formatWhole(workforce.employees)} employees × ${Math.round(workforce.adoption * 100)} % adoption × ${workforce.queriesPerDay} queries a day × ${workforce.workingDaysPerMonth} working days).`,
-        unit: 'usd',
-        better: 'lower',
-        values: perRequest.map((value) => (value === null ? null : value * forecast.requestsPerMonth)),
-        counts: requestCounts,
-        excluded: spendExcluded,
-        sizes: requestCounts,
-        difference: meanSpend,
-        scale: forecast.requestsPerMonth,
-        streamId: 'spend.per_request',
-      },
-      labels,
-      decideOptions,
-    ),
-  )
+  const answered = (d: TargetData): RatioValues => ({ numerators: d.requestSpendUsd, denominators: d.requestCompleted })
+  return [
+    ctx.decide({
+      id: 'spend_per_1k_requests_usd',
+      section: 'spend',
+      label: 'spend per 1k requests',
+      definition: 'USD per 1,000 requests that reached the endpoint, every attempt included (retries, abandoned streams).',
+      unit: 'usd',
+      better: 'lower',
+      values: perRequest.map((value) => (value === null ? null : value * 1000)),
+      counts: requests,
+      excluded,
+      sizes: requests,
+      difference: meanSpend,
+      scale: 1000,
+      streamId: 'spend.per_request',
+    }),
+    ctx.decide({
+      id: 'spend_per_1k_answers_usd',
+      section: 'spend',
+      label: 'spend per 1k completed answers',
+      definition: 'USD per 1,000 requests answered in full; what failed and abandoned attempts cost is carried by the answers.',
+      unit: 'usd',
+      better: 'lower',
+      values: perAnswer,
+      counts: data.map((d) => d.requestCompleted.reduce((sum, value) => sum + value, 0)),
+      excluded,
+      sizes: requests,
+      difference: (best, other, resamples, random) =>
+        bootstrapRatioDifference(answered(data[best] as TargetData), answered(data[other] as TargetData), ctx.bootstrap(resamples, random)),
+      scale: 1000,
+    }),
+    ctx.decide({
+      id: 'spend_per_month_usd',
+      section: 'spend',
+      label: 'projected spend per month',
+      definition: `Spend per request × ${formatWhole(requestsPerMonth)} requests a month (${formatWhole(workforce.employees)} employees × ${Math.round(workforce.adoption * 100)} % adoption × ${workforce.queriesPerDay} queries a day × ${workforce.workingDaysPerMonth} working days).`,
+      unit: 'usd',
+      better: 'lower',
+      values: perRequest.map((value) => (value === null ? null : value * requestsPerMonth)),
+      counts: requests,
+      excluded,
+      sizes: requests,
+      difference: meanSpend,
+      scale: requestsPerMonth,
+      streamId: 'spend.per_request',
+    }),
+  ]
+}
 
-  // Latency percentiles.
-  for (const [metric, name, pick] of [
-    ['ttft_ms', 'TTFT', (d: TargetData) => d.ttftMs],
-    ['e2e_ms', 'e2e', (d: TargetData) => d.e2eMs],
+function percentileRow(
+  ctx: RowContext,
+  values: number[][],
+  spec: Pick<RowSpec, 'id' | 'section' | 'label' | 'definition' | 'unit' | 'better'> & { p: number; noVerdict?: string },
+): CompareRow {
+  const { p, noVerdict, ...rest } = spec
+  const row: RowSpec = {
+    ...rest,
+    values: values.map((list) => (list.length === 0 ? null : percentile(list, p))),
+    counts: values.map((list) => list.length),
+    sizes: values.map((list) => list.length),
+    difference: (best, other, resamples, random) =>
+      bootstrapPercentileDifference(values[best] as number[], values[other] as number[], p, ctx.bootstrap(resamples, random)),
+  }
+  if (noVerdict !== undefined) row.noVerdict = noVerdict
+  return ctx.decide(row)
+}
+
+function latencyRows(ctx: RowContext): CompareRow[] {
+  const rows: CompareRow[] = []
+  for (const [metric, name, what, values] of [
+    ['ttft_ms', 'TTFT', 'the first token of an answer', ctx.data.map((d) => d.ttftMs)],
+    ['e2e_ms', 'e2e', 'the end of an answer', ctx.data.map((d) => d.e2eMs)],
   ] as const) {
     for (const p of [50, 95, 99]) {
-      const values = data.map(pick)
       rows.push(
-        decide(
-          {
-            id: `${metric}.p${p}`,
-            section: 'latency',
-            label: `${name} p${p}`,
-            definition:
-              metric === 'ttft_ms'
-                ? `Time to the first token of an answer, from the scheduled send time; p${p} of completed requests.`
-                : `Time to the end of an answer, from the scheduled send time; p${p} of completed requests.`,
-            unit: 'ms',
-            better: 'lower',
-            values: values.map((list) => (list.length === 0 ? null : percentile(list, p))),
-            counts: values.map((list) => list.length),
-            sizes: values.map((list) => list.length),
-            difference: (best, other, resamples, random) =>
-              bootstrapPercentileDifference(values[best] as number[], values[other] as number[], p, bootstrap(resamples, random)),
-          },
-          labels,
-          decideOptions,
-        ),
+        percentileRow(ctx, values, {
+          id: `${metric}.p${p}`,
+          section: 'latency',
+          label: `${name} p${p}`,
+          definition: `Time to ${what}, from the scheduled send time; p${p} of completed requests.`,
+          unit: 'ms',
+          better: 'lower',
+          p,
+        }),
       )
     }
   }
+  return rows
+}
 
-  // Output speed.
-  const tokenizers = inputs.map((input) => tokenizerFamily(input.summary.target.pricedAs ?? input.summary.target.model))
-  const mixedTokenizers = new Set(tokenizers).size > 1
-  const speeds = data.map((d) => d.outputTokensPerS)
-  const speedSpec: RowSpec = {
-    id: 'output_tokens_per_s.p50',
-    section: 'throughput',
-    label: 'output tokens/s per request (median)',
-    definition: 'Per completed request: (output tokens − 1) / (e2e − TTFT), the streaming speed after the first token; the median over requests.',
-    unit: 'tokens_per_s',
-    better: 'higher',
-    values: speeds.map((list) => (list.length === 0 ? null : percentile(list, 50))),
-    counts: speeds.map((list) => list.length),
-    sizes: speeds.map((list) => list.length),
-    difference: (best, other, resamples, random) =>
-      bootstrapPercentileDifference(speeds[best] as number[], speeds[other] as number[], 50, bootstrap(resamples, random)),
-  }
-  if (mixedTokenizers) speedSpec.noVerdict = 'the targets count tokens with different tokenizers: compare time and spend instead'
-  rows.push(decide(speedSpec, labels, decideOptions))
+function rateRow(ctx: RowContext, spec: Pick<RowSpec, 'id' | 'section' | 'label' | 'definition' | 'better' | 'details'>, counts: RateCounts[]): CompareRow {
+  return ctx.decide({
+    ...spec,
+    unit: 'share',
+    values: counts.map((c) => (c.trials === 0 ? null : c.events / c.trials)),
+    counts: counts.map((c) => c.trials),
+    sizes: counts.map((c) => c.trials),
+    difference: (best, other, resamples, random) => bootstrapRateDifference(counts[best] as RateCounts, counts[other] as RateCounts, ctx.bootstrap(resamples, random)),
+  })
+}
 
-  // Errors and users.
-  const rateRow = (
-    id: string,
-    section: CompareSection,
-    label: string,
-    definition: string,
-    counts: { events: number; trials: number }[],
-  ): CompareRow =>
-    decide(
-      {
-        id,
-        section,
-        label,
-        definition,
-        unit: 'share',
-        better: 'lower',
-        values: counts.map((c) => (c.trials === 0 ? null : c.events / c.trials)),
-        counts: counts.map((c) => c.trials),
-        sizes: counts.map((c) => c.trials),
-        difference: (best, other, resamples, random) =>
-          bootstrapRateDifference(counts[best] as { events: number; trials: number }, counts[other] as { events: number; trials: number }, bootstrap(resamples, random)),
-      },
-      labels,
-      decideOptions,
-    )
-  rows.push(
+function reliabilityRows(ctx: RowContext): CompareRow[] {
+  const { data } = ctx
+  return [
     rateRow(
-      'error_rate',
-      'errors',
-      'error rate',
-      'Share of sent requests whose final attempt failed (HTTP error, timeout, reset, broken stream).',
+      ctx,
+      { id: 'error_rate', section: 'errors', label: 'error rate', better: 'lower', definition: 'Share of sent requests whose final attempt failed (HTTP error, timeout, reset, broken stream).' },
       data.map((d) => ({ events: d.errors, trials: d.sent })),
     ),
-  )
-  rows.push(
     rateRow(
-      'rate_limited_rate',
-      'errors',
-      '429 rate',
-      'Share of sent attempts (retries included) answered HTTP 429 Too Many Requests.',
+      ctx,
+      { id: 'rate_limited_rate', section: 'errors', label: '429 rate', better: 'lower', definition: 'Share of sent attempts (retries included) answered HTTP 429 Too Many Requests.' },
       data.map((d) => ({ events: d.rateLimited, trials: d.attempts })),
     ),
-  )
-  rows.push(
     rateRow(
-      'abandon_rate',
-      'users',
-      'abandonment rate',
-      'Share of sent requests the simulated user gave up on because the answer was too slow.',
+      ctx,
+      { id: 'abandon_rate', section: 'users', label: 'abandonment rate', better: 'lower', definition: 'Share of sent requests the simulated user gave up on because the answer was too slow.' },
       data.map((d) => ({ events: d.abandoned, trials: d.sent })),
     ),
-  )
+  ]
+}
 
-  // Messy input, one row per kind any target saw.
-  const kinds = [...new Set(data.flatMap((d) => Object.keys(d.malformed)))].sort()
-  for (const kind of kinds) {
-    const counts = data.map((d) => malformedCounts(d.malformed[kind]))
-    const row = decide(
+/** One row per malformed-input kind any target saw. */
+function malformedRows(ctx: RowContext): CompareRow[] {
+  const kinds = [...new Set(ctx.data.flatMap((d) => Object.keys(d.malformed)))].sort()
+  return kinds.map((kind) => {
+    const counts = ctx.data.map((d) => malformedCounts(d.malformed[kind]))
+    return rateRow(
+      ctx,
       {
         id: `malformed.${kind}`,
         section: 'messy-input',
         label: `messy input: ${kind}`,
         definition: `Share of requests with '${kind}' input rejected cleanly with a 4xx, rather than a 5xx, a hang, a broken stream or an answer; rate limits and unsent requests left out.`,
-        unit: 'share',
         better: 'higher',
-        values: counts.map((c) => (c.trials === 0 ? null : c.clean / c.trials)),
-        counts: counts.map((c) => c.trials),
         details: counts.map((c) => c.detail),
-        sizes: counts.map((c) => c.trials),
-        difference: (best, other, resamples, random) =>
-          bootstrapRateDifference(
-            { events: (counts[best] as { clean: number }).clean, trials: (counts[best] as { trials: number }).trials },
-            { events: (counts[other] as { clean: number }).clean, trials: (counts[other] as { trials: number }).trials },
-            bootstrap(resamples, random),
-          ),
       },
-      labels,
-      decideOptions,
+      counts.map((c) => ({ events: c.clean, trials: c.trials })),
     )
-    rows.push(row)
-  }
-
-  const wins: Record<string, number> = Object.fromEntries(labels.map((label) => [label, 0]))
-  let ties = 0
-  let undecided = 0
-  for (const row of rows) {
-    if (row.verdict.kind === 'winner') wins[row.verdict.target] = (wins[row.verdict.target] ?? 0) + 1
-    else if (row.verdict.kind === 'tie') ties++
-    else undecided++
-  }
-
-  const targets: ComparisonTarget[] = inputs.map((input, index) => {
-    const s = input.summary
-    return {
-      label: input.label,
-      adapter: s.target.adapter,
-      model: s.target.model,
-      pricedAs: s.target.pricedAs,
-      tokenizer: tokenizers[index] as string,
-      tokensEstimatedShare: s.tokens.estimated_share,
-      requests: { scheduled: s.requests.scheduled, sent: s.requests.sent, completed: s.requests.completed },
-      thresholds: { total: s.thresholds.length, failed: s.thresholds.filter((row) => !row.pass).length },
-      partial: s.partial,
-      scheduleLagP99Ms: s.latency.schedule_lag_ms.p99,
-      latency: { ttft_ms: distributionOf(input.data.ttftMs), e2e_ms: distributionOf(input.data.e2eMs) },
-      folder: input.folder ?? null,
-    }
   })
+}
 
+function comparisonTarget(input: CompareInput, tokenizer: string): ComparisonTarget {
+  const s = input.summary
+  return {
+    label: input.label,
+    adapter: s.target.adapter,
+    model: s.target.model,
+    pricedAs: s.target.pricedAs,
+    tokenizer,
+    tokensEstimatedShare: s.tokens.estimated_share,
+    requests: { scheduled: s.requests.scheduled, sent: s.requests.sent, completed: s.requests.completed },
+    thresholds: { total: s.thresholds.length, failed: s.thresholds.filter((row) => !row.pass).length },
+    partial: s.partial,
+    scheduleLagP99Ms: s.latency.schedule_lag_ms.p99,
+    latency: { ttft_ms: distributionOf(input.data.ttftMs), e2e_ms: distributionOf(input.data.e2eMs) },
+    folder: input.folder ?? null,
+  }
+}
+
+function comparisonNotes(targets: ComparisonTarget[], data: TargetData[], mixedTokenizers: boolean): string[] {
   const notes: string[] = []
   if (mixedTokenizers) {
     notes.push(
@@ -675,7 +606,7 @@ export function buildComparison(inputs: readonly CompareInput[], options: Compar
     const lost = d.sent === 0 ? 0 : (d.errors + d.abandoned) / d.sent
     if (lost >= 0.05) {
       notes.push(
-        `${target.label}: ${(lost * 100).toFixed(1)} % of sent requests failed or were abandoned, and a failed request costs little: its spend per request understates what an answer costs there, so read spend per completed answer beside it.`,
+        `${target.label}: ${(lost * 100).toFixed(1)} % of sent requests failed or were abandoned. Its latency percentiles cover only the requests that completed, which flatters it, and a failed request costs little, so its spend per request understates what an answer costs: read its error and abandonment rates and its spend per completed answer beside them.`,
       )
     }
   })
@@ -686,12 +617,55 @@ export function buildComparison(inputs: readonly CompareInput[], options: Compar
     if (target.pricedAs === null) notes.push(`${target.label}: the model has no price in the table, so its spend is unknown (pass --prices FILE).`)
     if (target.partial) notes.push(`${target.label}: partial run (interrupted); its figures cover what was recorded.`)
   }
-  const traffic = inputs[0]?.summary.traffic ?? { source: 'none', requests: null, seed: null, segment: null }
+  return notes
+}
+
+/** Per-target summaries and values -> the comparison: rows with winners, method and notes. */
+export function buildComparison(inputs: readonly CompareInput[], options: ComparisonOptions = {}): Comparison {
+  const seed = options.seed ?? 1
+  const requested = options.resamples ?? DEFAULT_RESAMPLES
+  const confidence = options.confidence ?? DEFAULT_CONFIDENCE
+  const workforce: WorkforceAssumption = { ...DEFAULT_WORKFORCE, ...options.workforce }
+  const { requestsPerMonth } = forecastSpend({ perRequestUsd: null, ...workforce })
+  const labels = inputs.map((input) => input.label)
+  const data = inputs.map((input) => input.data)
+  const ctx: RowContext = {
+    data,
+    decide: (spec) => decide(spec, labels, { seed, resamples: requested, confidence }),
+    bootstrap: (resamples, random) => ({ resamples, confidence, random }),
+  }
+  const tokenizers = inputs.map((input) => tokenizerFamily(input.summary.target.pricedAs ?? input.summary.target.model))
+  const mixedTokenizers = new Set(tokenizers).size > 1
+  const speedRow = percentileRow(
+    ctx,
+    data.map((d) => d.outputTokensPerS),
+    {
+      id: 'output_tokens_per_s.p50',
+      section: 'throughput',
+      label: 'output tokens/s per request (median)',
+      definition: 'Per completed request: (output tokens − 1) / (e2e − TTFT), the streaming speed after the first token; the median over requests.',
+      unit: 'tokens_per_s',
+      better: 'higher',
+      p: 50,
+      ...(mixedTokenizers ? { noVerdict: 'the targets count tokens with different tokenizers: compare time and spend instead' } : {}),
+    },
+  )
+  const rows = [...spendRows(ctx, workforce, requestsPerMonth), ...latencyRows(ctx), speedRow, ...reliabilityRows(ctx), ...malformedRows(ctx)]
+
+  const wins: Record<string, number> = Object.fromEntries(labels.map((label) => [label, 0]))
+  let ties = 0
+  let undecided = 0
+  for (const row of rows) {
+    if (row.verdict.kind === 'winner') wins[row.verdict.target] = (wins[row.verdict.target] ?? 0) + 1
+    else if (row.verdict.kind === 'tie') ties++
+    else undecided++
+  }
+  const targets = inputs.map((input, index) => comparisonTarget(input, tokenizers[index] as string))
   return {
     schemaVersion: COMPARISON_SCHEMA_VERSION,
     createdAt: options.createdAt ?? inputs[0]?.summary.startedAt ?? new Date(0).toISOString(),
     mode: options.mode ?? 'concurrent',
-    traffic,
+    traffic: inputs[0]?.summary.traffic ?? { source: 'none', requests: null, seed: null, segment: null },
     targets,
     rows,
     wins,
@@ -707,17 +681,12 @@ export function buildComparison(inputs: readonly CompareInput[], options: Compar
       seed,
       minValues: MIN_VALUES,
     },
-    workforce: { ...workforce, requestsPerMonth: forecast.requestsPerMonth },
-    notes,
+    workforce: { ...workforce, requestsPerMonth },
+    notes: comparisonNotes(targets, data, mixedTokenizers),
     warnings: [...(options.warnings ?? [])],
   }
 }
 
 function formatWhole(value: number): string {
   return Math.round(value).toLocaleString('en-US')
-}
-
-/** The winning target of a row, or undefined on a tie or without a verdict. */
-export function rowWinner(row: CompareRow): string | undefined {
-  return row.verdict.kind === 'winner' ? row.verdict.target : undefined
 }

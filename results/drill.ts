@@ -30,18 +30,21 @@ export const DEFAULT_DRILL_LIMITS: DrillLimits = {
 /**
  * The baseline band: a time bucket is healthy when its p95 latencies are at most
  * `latencyFactor` × the baseline phase's p95 and its error and abandon rates are at most the
- * baseline phase's rates + `rateMargin` (absolute, 0.01 = 1 percentage point).
+ * baseline phase's rates + `rateMargin` (absolute, 0.01 = 1 percentage point) — or, when larger,
+ * + `noiseSigmas` standard errors of a share of the bucket's size (√(p(1−p)/n)): ten requests
+ * cannot tell a 19 % abandon rate from 25 %.
  */
 export interface BandOptions {
   latencyFactor: number
   rateMargin: number
+  noiseSigmas: number
   /** A bucket with fewer sent requests is not judged (too few to say anything). */
   minRequests: number
   /** Recovered: this many judged buckets in a row inside the band. */
   recoverBuckets: number
 }
 
-export const DEFAULT_BAND: BandOptions = { latencyFactor: 1.5, rateMargin: 0.01, minRequests: 3, recoverBuckets: 3 }
+export const DEFAULT_BAND: BandOptions = { latencyFactor: 1.5, rateMargin: 0.01, noiseSigmas: 2, minRequests: 3, recoverBuckets: 3 }
 
 /** Drift limits: relative for latency, tokens and spend (0.2 = ±20 %), absolute for the error rate. */
 export interface DriftThresholds {
@@ -109,6 +112,10 @@ export interface Band {
   baselinePhase: string
   ttftP95LimitMs: number | null
   e2eP95LimitMs: number | null
+  /** The baseline phase's rates. */
+  errorRate: number
+  abandonRate: number
+  /** Rate + margin: the limit for a large bucket (small buckets get the noise allowance on top). */
   errorRateLimit: number
   abandonRateLimit: number
   options: BandOptions
@@ -123,7 +130,10 @@ export interface Incident {
   phase: string
   fromMs: number
   toMs: number
-  /** Start of the first bucket outside the band, minus the phase start (≥ 0); null: never. */
+  /**
+   * From the fault's start to the end of the first bucket outside the band — when a monitor with
+   * buckets this wide could first have seen it; null: never.
+   */
   detectMs: number | null
   /** Which limits that bucket broke, e.g. `error rate 40.0 % > 1.0 %`. */
   detectReasons: string[]
@@ -185,6 +195,8 @@ export interface DrillReport {
   /** Run time × this = drill time (the timeline was compressed by it). */
   timeScale: number
   bucketMs: number
+  /** The buckets the band judged (also what drill.html plots). */
+  buckets: DrillBucket[]
   notes: string[]
 }
 
@@ -198,6 +210,8 @@ export interface AnalyzeDrillInput {
   timeScale?: number
   /** Spend of attempts that delivered no answer, per phase (from the drill's own sink). */
   wastedByPhase?: Record<string, Usd>
+  /** Buckets to judge (default: the summary's time series). */
+  buckets?: { bucketMs: number; rows: DrillBucket[] }
   /** An earlier drill to compare with. */
   before?: { source: string; runId: string; stats: DriftStats; scope: string }
   driftThresholds?: Partial<DriftThresholds>
@@ -208,6 +222,78 @@ const EMPTY_LATENCY: LatencyStats = { count: 0, p50: null, p90: null, p95: null,
 /** Logical requests of a bucket that reached the endpoint. */
 export function bucketSent(bucket: TimeBucket): number {
   return bucket.scheduled - bucket.dropped - bucket.lost_demand - (bucket.byOutcome['budget-stopped'] ?? 0)
+}
+
+/** A time bucket as the band judges it: requests sent by when they were due, and how they ended. */
+export interface DrillBucket {
+  /** Bucket start, ms of run time (by scheduled time). */
+  t: number
+  sent: number
+  ok: number
+  errors: number
+  abandoned: number
+  /** Over the bucket's completed requests; null when none completed. */
+  ttft_p95: number | null
+  e2e_p95: number | null
+}
+
+export function drillBucketsOf(buckets: readonly TimeBucket[]): DrillBucket[] {
+  return buckets.map((bucket) => ({ t: bucket.t, sent: bucketSent(bucket), ok: bucket.ok, errors: bucket.errors, abandoned: bucket.abandoned, ttft_p95: bucket.ttft_p95, e2e_p95: bucket.e2e_p95 }))
+}
+
+/** What the drill keeps of each logical request (its final attempt) to bucket it afresh. */
+export interface DrillSample {
+  scheduledAtMs: number
+  outcome: string
+  ttftMs?: number
+  e2eMs?: number
+}
+
+const ERROR_OUTCOMES = new Set(['http', 'timeout', 'reset', 'connection', 'malformed-stream', 'truncated', 'stream-error'])
+const UNSENT = new Set(['dropped', 'lost-demand', 'budget-stopped'])
+
+/** Nearest-rank percentile of sorted values. */
+function nearestRank(sorted: readonly number[], p: number): number | null {
+  if (sorted.length === 0) return null
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] as number
+}
+
+/** Buckets of `bucketMs` from the requests themselves: exact counts, nearest-rank p95s. */
+export function bucketDrillSamples(samples: readonly DrillSample[], bucketMs: number, endMs: number): DrillBucket[] {
+  const count = Math.max(1, Math.ceil(endMs / bucketMs))
+  const rows = Array.from({ length: count }, (_, i) => ({ t: i * bucketMs, sent: 0, ok: 0, errors: 0, abandoned: 0, ttft: [] as number[], e2e: [] as number[] }))
+  for (const sample of samples) {
+    const index = Math.max(0, Math.floor(sample.scheduledAtMs / bucketMs))
+    while (rows.length <= index) rows.push({ t: rows.length * bucketMs, sent: 0, ok: 0, errors: 0, abandoned: 0, ttft: [], e2e: [] })
+    const row = rows[index] as (typeof rows)[number]
+    if (UNSENT.has(sample.outcome)) continue
+    row.sent++
+    if (ERROR_OUTCOMES.has(sample.outcome)) row.errors++
+    else if (sample.outcome === 'abandoned') row.abandoned++
+    else if (sample.outcome === 'ok') {
+      row.ok++
+      if (sample.ttftMs !== undefined) row.ttft.push(sample.ttftMs)
+      if (sample.e2eMs !== undefined) row.e2e.push(sample.e2eMs)
+    }
+  }
+  return rows.map((row) => ({
+    t: row.t,
+    sent: row.sent,
+    ok: row.ok,
+    errors: row.errors,
+    abandoned: row.abandoned,
+    ttft_p95: nearestRank(row.ttft.sort((a, b) => a - b), 95),
+    e2e_p95: nearestRank(row.e2e.sort((a, b) => a - b), 95),
+  }))
+}
+
+/**
+ * Bucket width for judging: whole seconds, at least `minMs`, wide enough that a bucket holds
+ * about `perBucket` requests at the expected rate (a 1-second bucket of a quiet weekend holds none).
+ */
+export function chooseBucketMs(expectedRatePerSecond: number, minMs: number, perBucket = 8): number {
+  const wanted = expectedRatePerSecond > 0 ? (perBucket / expectedRatePerSecond) * 1000 : minMs
+  return Math.max(minMs, Math.ceil(Math.max(wanted, 1) / 1000) * 1000)
 }
 
 function emptyGroup(): GroupStats {
@@ -312,20 +398,30 @@ export function computeBand(baseline: GroupStats, baselinePhase: string, options
     baselinePhase,
     ttftP95LimitMs: baseline.ttft_ms.p95 === null ? null : baseline.ttft_ms.p95 * options.latencyFactor,
     e2eP95LimitMs: baseline.e2e_ms.p95 === null ? null : baseline.e2e_ms.p95 * options.latencyFactor,
+    errorRate: baseline.error_rate,
+    abandonRate: baseline.abandon_rate,
     errorRateLimit: baseline.error_rate + options.rateMargin,
     abandonRateLimit: baseline.abandon_rate + options.rateMargin,
     options,
   }
 }
 
-export function judgeBucket(bucket: TimeBucket, band: Omit<Band, 'noise'>): BucketJudgement {
-  const sent = bucketSent(bucket)
+/** The most a bucket of `sent` requests may show of a share that is `base` in the baseline. */
+export function rateLimitFor(base: number, sent: number, options: BandOptions): number {
+  const noise = sent > 0 ? options.noiseSigmas * Math.sqrt((base * (1 - base)) / sent) : 0
+  return base + Math.max(options.rateMargin, noise)
+}
+
+export function judgeBucket(bucket: DrillBucket, band: Omit<Band, 'noise'>): BucketJudgement {
+  const sent = bucket.sent
   if (sent < band.options.minRequests) return { judged: false, healthy: true, reasons: [] }
   const reasons: string[] = []
   const errorRate = bucket.errors / sent
   const abandonRate = bucket.abandoned / sent
-  if (errorRate > band.errorRateLimit) reasons.push(`error rate ${pct(errorRate)} > ${pct(band.errorRateLimit)}`)
-  if (abandonRate > band.abandonRateLimit) reasons.push(`abandon rate ${pct(abandonRate)} > ${pct(band.abandonRateLimit)}`)
+  const errorLimit = rateLimitFor(band.errorRate, sent, band.options)
+  const abandonLimit = rateLimitFor(band.abandonRate, sent, band.options)
+  if (errorRate > errorLimit + 1e-12) reasons.push(`error rate ${pct(errorRate)} > ${pct(errorLimit)}`)
+  if (abandonRate > abandonLimit + 1e-12) reasons.push(`abandon rate ${pct(abandonRate)} > ${pct(abandonLimit)}`)
   if (band.ttftP95LimitMs !== null && bucket.ttft_p95 !== null && bucket.ttft_p95 > band.ttftP95LimitMs) {
     reasons.push(`TTFT p95 ${ms(bucket.ttft_p95)} > ${ms(band.ttftP95LimitMs)}`)
   }
@@ -339,7 +435,7 @@ function isIncident(phase: DrillPhase): boolean {
   return phase.faults.length > 0 && !phase.fading
 }
 
-export function findIncidents(phases: readonly DrillPhase[], buckets: readonly TimeBucket[], bucketMs: number, band: Omit<Band, 'noise'>): Incident[] {
+export function findIncidents(phases: readonly DrillPhase[], buckets: readonly DrillBucket[], bucketMs: number, band: Omit<Band, 'noise'>): Incident[] {
   const sorted = [...phases].sort((a, b) => a.fromMs - b.fromMs)
   const judgements = buckets.map((bucket) => judgeBucket(bucket, band))
   const dataEndMs = buckets.length * bucketMs
@@ -350,12 +446,12 @@ export function findIncidents(phases: readonly DrillPhase[], buckets: readonly T
     let detectMs: number | null = null
     let detectReasons: string[] = []
     for (let i = 0; i < buckets.length; i++) {
-      const bucket = buckets[i] as TimeBucket
+      const bucket = buckets[i] as DrillBucket
       const middle = bucket.t + bucketMs / 2
       if (middle < phase.fromMs || middle >= phase.toMs) continue
       const judgement = judgements[i] as BucketJudgement
       if (judgement.judged && !judgement.healthy) {
-        detectMs = Math.max(0, bucket.t - phase.fromMs)
+        detectMs = Math.max(0, bucket.t + bucketMs - phase.fromMs)
         detectReasons = judgement.reasons
         break
       }
@@ -384,7 +480,7 @@ export function findIncidents(phases: readonly DrillPhase[], buckets: readonly T
     let runLength = 0
     let judgedInWindow = 0
     for (let i = 0; i < buckets.length; i++) {
-      const bucket = buckets[i] as TimeBucket
+      const bucket = buckets[i] as DrillBucket
       if (bucket.t < phase.toMs || bucket.t + bucketMs > windowEndMs) continue
       const judgement = judgements[i] as BucketJudgement
       if (!judgement.judged) continue
@@ -525,7 +621,8 @@ export function analyzeDrill(input: AnalyzeDrillInput): DrillReport {
   const limits = input.limits ?? DEFAULT_DRILL_LIMITS
   const bandOptions: BandOptions = { ...DEFAULT_BAND, ...input.band }
   const timeScale = input.timeScale ?? 1
-  const { bucketMs, buckets } = summary.timeseries
+  const bucketMs = input.buckets?.bucketMs ?? summary.timeseries.bucketMs
+  const buckets = input.buckets?.rows ?? drillBucketsOf(summary.timeseries.buckets)
   const phases = [...input.phases].sort((a, b) => a.fromMs - b.fromMs)
   const notes: string[] = []
   const verdicts = phases.map((phase) => phaseVerdict(phase, summary.phases[phase.name], limits, input.wastedByPhase?.[phase.name]))
@@ -634,7 +731,13 @@ export function analyzeDrill(input: AnalyzeDrillInput): DrillReport {
     status = 'PASS'
     sentence = `PASS — every phase met its SLOs, faults included${recoveryText}.`
   }
-  if (buckets.length > 0) notes.push(`detect and recover times are measured in ${ms(bucketMs)} buckets of run time, by when requests were due: they are accurate to one bucket`)
+  if (buckets.length > 0) {
+    notes.push(`detect and recover times are measured in ${ms(bucketMs)} buckets of run time, by when requests were due: they are accurate to one bucket`)
+    const shortest = Math.min(...phases.filter((phase) => phase.faults.length > 0).map((phase) => phase.toMs - phase.fromMs))
+    if (Number.isFinite(shortest) && shortest < 3 * bucketMs) {
+      notes.push(`the shortest fault phase lasts ${ms(shortest)}, under three ${ms(bucketMs)} buckets: detection is coarse; send more traffic (--employees) or play the drill slower (--time-scale)`)
+    }
+  }
   return {
     schemaVersion: DRILL_SCHEMA_VERSION,
     verdict: { status, sentence },
@@ -647,6 +750,7 @@ export function analyzeDrill(input: AnalyzeDrillInput): DrillReport {
     wastedBasis: input.wastedByPhase === undefined ? 'abandoned' : 'failed-attempts',
     timeScale,
     bucketMs,
+    buckets,
     notes,
   }
 }
@@ -668,7 +772,8 @@ export interface DrillRunInfo {
   startHour: number
   keepRate: boolean
   expectedRatePerSecond: number
-  timeline: { source: string; durationMs: number; phases: DrillPhase[] }
+  /** Phases in run time; `durationMs` (drill time) includes the calm tail of `tailMs`. */
+  timeline: { source: string; durationMs: number; phases: DrillPhase[]; tailMs: number }
   retries: string
   baselineDir: string | null
 }

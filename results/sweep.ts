@@ -35,8 +35,9 @@ export interface SweepStep {
   errors: number
   abandoned: number
   /**
-   * Completed-ok requests per second, from the step's first to its last ok completion
-   * ((ok − 1) / span): the rate the endpoint actually served. Null with fewer than 2 ok.
+   * The rate the endpoint served: completed-ok requests per second between the first and the
+   * last first token of the step's ok requests ((ok − 1) / span). At a load it keeps up with,
+   * the offered rate; past saturation, the rate slots freed up. Null with fewer than 2 ok.
    */
   throughputPerSecond: number | null
   ttftMs: StepLatency

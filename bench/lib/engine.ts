@@ -10,7 +10,7 @@ import type { Sample, Sink } from '../../results/types.js'
 export const BENCH_MODEL = 'gpt-4o-mini'
 export const BENCH_MESSAGES: ChatMessage[] = [{ role: 'user', content: 'Reply with a short answer: what is a load test?' }]
 /** Tokens of BENCH_MESSAGES in o200k_base (checked by test/unit/bench/engine.test.ts). */
-export const BENCH_INPUT_TOKENS = 11
+export const BENCH_INPUT_TOKENS = 12
 
 export function benchTarget(mockUrl: string): string {
   return `openai-compatible:${BENCH_MODEL}@${mockUrl}/v1`

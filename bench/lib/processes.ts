@@ -30,10 +30,14 @@ export interface ServerHandle {
   stop(): Promise<void>
 }
 
-/** `--cpu-prof` for the roles named in BENCH_CPU_PROF (comma list), into bench/results/tmp/. */
+/**
+ * `--cpu-prof` for the roles named in BENCH_CPU_PROF (comma list), into bench/results/tmp/; node
+ * flags from BENCH_EXEC_ARGV (space-separated, e.g. `--expose-gc`) for every role.
+ */
 function execArgvFor(role: string): string[] {
   const wanted = (process.env['BENCH_CPU_PROF'] ?? '').split(',').map((name) => name.trim())
-  return wanted.includes(role) ? ['--cpu-prof', '--cpu-prof-dir', 'bench/results/tmp'] : []
+  const extra = (process.env['BENCH_EXEC_ARGV'] ?? '').split(' ').filter((flag) => flag !== '')
+  return [...extra, ...(wanted.includes(role) ? ['--cpu-prof', '--cpu-prof-dir', 'bench/results/tmp'] : [])]
 }
 
 function forkChild(role: string, options: unknown): ChildProcess {

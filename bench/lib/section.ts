@@ -17,6 +17,8 @@ export interface Section {
   id: string
   title: string
   goal: string
+  /** Rounds this section always runs, whatever ROUNDS says (a long single run). */
+  fixedRounds?: number
   /** Roles this section forks (`--role NAME JSON`), by name. */
   roles: Record<string, (options: never) => Promise<void>>
   run(context: BenchContext): Promise<SectionOutcome>

@@ -18,8 +18,8 @@ interface MemoryOptions {
   maxDurationS: number
 }
 
-/** One RSS reading: seconds since the run started, requests completed, MB. */
-export type RssPoint = [seconds: number, completed: number, rssMb: number, heapUsedMb: number]
+/** One reading: seconds since the run started, requests completed, then MB: RSS, V8 heap used, V8 heap total, external (ArrayBuffers, WASM). */
+export type RssPoint = [seconds: number, completed: number, rssMb: number, heapUsedMb: number, heapTotalMb: number, externalMb: number]
 
 export interface MemoryRound {
   requests: number
@@ -65,10 +65,14 @@ async function engineRole(options: MemoryOptions): Promise<void> {
   let startedAt = 0
   let timer: NodeJS.Timeout | undefined
   let lastProgress = 0
+  // With --expose-gc (BENCH_EXEC_ARGV), each reading follows a full collection: the live heap, to
+  // tell a leak from collector slack. Off by default: it changes what it measures.
+  const collect = (globalThis as { gc?: () => void }).gc
   const sample = (): void => {
+    collect?.()
     const memory = process.memoryUsage()
     const seconds = (performance.now() - startedAt) / 1000
-    points.push([seconds, completed, memory.rss / 2 ** 20, memory.heapUsed / 2 ** 20])
+    points.push([seconds, completed, memory.rss / 2 ** 20, memory.heapUsed / 2 ** 20, memory.heapTotal / 2 ** 20, memory.external / 2 ** 20])
     if (seconds - lastProgress >= 15) {
       lastProgress = seconds
       sendProgress(`memory: ${completed.toLocaleString('en-US')} requests in ${seconds.toFixed(0)} s, RSS ${(memory.rss / 2 ** 20).toFixed(0)} MB`)
@@ -154,6 +158,7 @@ export const memorySection: Section = {
   id: 'memory',
   title: 'Memory: RSS over a million requests',
   goal: '≤ 200 MB RSS, flat over the run',
+  fixedRounds: 1,
   roles: { 'memory-engine': engineRole },
-  run: async (context: BenchContext) => runSection({ ...context, rounds: 1 }),
+  run: runSection,
 }

@@ -65,7 +65,9 @@ async function engineRole(options: PacingOptions): Promise<void> {
         sentAt.push(sample.sentAtMs)
       }
     }),
-    start: async () => loop.enable(),
+    start: async () => {
+      loop.enable()
+    },
   }
   await run({
     traffic: { type: 'requests', requests: lazyRequests(count, (index) => benchRequest(index, (index * 1000) / options.ratePerSecond, OUTPUT_TOKENS)) },

@@ -158,7 +158,7 @@ export function buildCompareOptions(flags: CompareFlags): CompareOptions {
     if (flags[key] !== undefined) (runFlags as unknown as Record<string, unknown>)[key] = flags[key]
   }
   // The run options every target shares; target, folder and callbacks are set per target.
-  const { target: _target, outDir: _outDir, name: _name, onProgress: _onProgress, log: _log, confirm: _confirm, adapter: _adapter, ...shared } = buildRunOptions(runFlags)
+  const { target: _target, outDir: _outDir, name: _name, onProgress: _onProgress, log: _log, confirm: _confirm, adapter: _adapter, sinks: _sinks, ...shared } = buildRunOptions(runFlags)
   const options: CompareOptions = { ...shared, targets: texts, mode, reports: flags.report }
   if (flags.out !== undefined) options.outDir = flags.out
   const workforce: Partial<WorkforceAssumption> = {}

@@ -1,6 +1,7 @@
 // `gauntlet drill`: the weekend maintenance drill — a soak with a fault timeline, judged phase by
 // phase, with time to detect and recover and drift against the last drill. Exit 99 on FAIL.
 import type { Command } from 'commander'
+import { parseDurationMs } from '../../core/duration.js'
 import { UserError } from '../../core/errors.js'
 import { runDrill, type DrillOptions } from '../../load/drill.js'
 import { describeCheck, type DrillDocument, type DriftThresholds } from '../../results/drill.js'
@@ -21,6 +22,7 @@ interface DrillFlags {
   startHour?: string
   allRequests?: boolean
   timeline?: string
+  tail?: string
   target?: string
   mock?: string
   baseline?: string
@@ -73,6 +75,11 @@ export function buildDrillOptions(flags: DrillFlags): DrillOptions {
   if (flags.startHour !== undefined) options.startHour = parseNumberFlag('--start-hour', flags.startHour, { min: 0 })
   if (flags.allRequests === true) options.keepRate = false
   if (flags.timeline !== undefined) options.timeline = flags.timeline
+  if (flags.tail !== undefined) {
+    const tailMs = flags.tail === '0' ? 0 : parseDurationMs(flags.tail)
+    if (tailMs === undefined) throw new UserError('USAGE_INVALID', `--tail '${flags.tail}' is not a duration; e.g. --tail 6m (drill time), or --tail 0 for none`)
+    options.tailMs = tailMs
+  }
   if (flags.baseline !== undefined) options.baselineDir = flags.baseline
   if (flags.baselinePhase !== undefined) options.baselinePhase = flags.baselinePhase
   const limits: DrillOptions['limits'] = {}
@@ -125,6 +132,7 @@ export function register(program: Command, setExitCode: SetExitCode): void {
     .option('--start-hour <h>', 'hours from the preset’s start (Saturday 00:00 UTC for weekend) the drill begins at (default 0)')
     .option('--all-requests', 'with --time-scale: send every request of the window k times faster (default: keep the real rate by simulating 1/k of the employees)')
     .option('--timeline <file>', 'fault timeline JSON (default chaos/examples/drill.json)')
+    .option('--tail <time>', 'calm traffic after the timeline to see recovery, in drill time, e.g. 6m (default: a tenth of the timeline; 0 for none)')
     .option('--target <spec>', 'adapter:model[@baseURL], e.g. openai:gpt-4o-mini')
     .option('--mock <profile>', 'the embedded mock endpoint (default typical-cloud)')
     .option('--baseline <dir>', 'an earlier drill’s run folder: report drift against it')

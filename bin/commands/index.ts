@@ -1,11 +1,15 @@
 // Registers every subcommand. Each command module exports `register(program, setExitCode)`.
 import type { Command } from 'commander'
+import { register as registerCompare } from './compare.js'
+import { register as registerDrill } from './drill.js'
+import { register as registerForecast } from './forecast.js'
 import { register as registerK6 } from './k6.js'
 import { register as registerMerge } from './merge.js'
 import { register as registerMock } from './mock.js'
 import { register as registerProbe } from './probe.js'
 import { register as registerProxy } from './proxy.js'
 import { register as registerRun } from './run.js'
+import { register as registerSweep } from './sweep.js'
 import { getTrafficCommand, register as registerTraffic } from './traffic.js'
 import { registerMutate } from './traffic-mutate.js'
 
@@ -13,6 +17,10 @@ export type SetExitCode = (code: number) => void
 
 export function registerCommands(program: Command, setExitCode: SetExitCode): void {
   registerRun(program, setExitCode)
+  registerCompare(program, setExitCode)
+  registerDrill(program, setExitCode)
+  registerSweep(program, setExitCode)
+  registerForecast(program, setExitCode)
   registerTraffic(program, setExitCode)
   registerMutate(getTrafficCommand(program), setExitCode)
   registerMock(program, setExitCode)

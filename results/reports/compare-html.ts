@@ -171,12 +171,15 @@ function renderHeadline(comparison: Comparison): string {
   const leader = ranked[0]
   const leaderWins = leader === undefined ? 0 : (comparison.wins[leader.label] ?? 0)
   const second = ranked[1] === undefined ? 0 : (comparison.wins[(ranked[1] as ComparisonTarget).label] ?? 0)
-  const headline =
+  const rowsHeadline =
     leader === undefined || leaderWins === 0
       ? `No target won a row outright: ${comparison.ties} of ${comparison.rows.length} rows tie within noise`
       : leaderWins === second
         ? `Even: ${ranked.filter((t) => (comparison.wins[t.label] ?? 0) === leaderWins).map((t) => t.label).join(' and ')} each won ${leaderWins} rows`
         : `${leader.label} won ${leaderWins} of ${comparison.rows.length} rows`
+  // Thresholds are pass/fail rules the user set: when one fails, that leads.
+  const headline =
+    failing.length > 0 ? `Thresholds failed for ${failing.map((t) => t.label).join(', ')}. ${rowsHeadline}.` : withThresholds ? `Every target passed its thresholds. ${rowsHeadline}.` : rowsHeadline
   const tally = targets.map((target) => `<li>${escapeHtml(target.label)}: ${comparison.wins[target.label] ?? 0} rows won</li>`)
   tally.push(`<li>${comparison.ties} rows tied within noise; ${comparison.undecided} without a verdict</li>`)
   const thresholdLines = withThresholds

@@ -3,7 +3,6 @@
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import {
-  bucketSent,
   describeCheck,
   DRIFT_LABELS,
   formatDriftChange,
@@ -11,9 +10,11 @@ import {
   formatDriftValue,
   ms,
   pct,
+  rateLimitFor,
+  type DrillBucket,
   type DrillDocument,
 } from '../drill.js'
-import type { Summary, TimeBucket } from '../summary.js'
+import type { Summary } from '../summary.js'
 import { buildCharts, type Chart, type ChartsData } from './html-charts.js'
 import { REPORT_SCRIPT } from './html-client.js'
 import { escapeHtml } from './html-escape.js'
@@ -25,20 +26,20 @@ import { incidentDetectText, incidentRecoverText } from './drill-terminal.js'
 const BAND_COLOR = '#2a9d8f'
 const SLO_COLOR = '#b3261e'
 
-function stepValues(buckets: readonly TimeBucket[], pick: (bucket: TimeBucket) => number | null): (number | null)[] {
+function stepValues(buckets: readonly DrillBucket[], pick: (bucket: DrillBucket) => number | null): (number | null)[] {
   const values = buckets.map(pick)
   values.push(values[values.length - 1] ?? null)
   return values
 }
 
-function constant(buckets: readonly TimeBucket[], value: number): number[] {
+function constant(buckets: readonly DrillBucket[], value: number): number[] {
   return new Array<number>(buckets.length + 1).fill(value)
 }
 
 /** The drill's charts: per-bucket p95 latency and failure rates against the band and the SLOs. */
 export function buildDrillCharts(document: DrillDocument, summary: Summary): ChartsData {
   const base = buildCharts(summary)
-  const { bucketMs, buckets } = summary.timeseries
+  const { bucketMs, buckets } = document
   if (buckets.length === 0) return { ...base, charts: [] }
   const unitMs = base.timeUnit === 'min' ? 60_000 : 1_000
   const x = buckets.map((bucket) => bucket.t / unitMs)
@@ -56,20 +57,28 @@ export function buildDrillCharts(document: DrillDocument, summary: Summary): Cha
     if (sloLimit !== undefined) series.push(chartSeries({ label: 'SLO', color: SLO_COLOR, values: constant(buckets, sloLimit), dash: true, suffix: ' ms' }))
     return { ...common, id: `drill-${id}`, title, caption, leftLabel: 'milliseconds', series }
   }
-  const rate = (pick: (bucket: TimeBucket) => number, bucket: TimeBucket): number | null => {
-    const sent = bucketSent(bucket)
-    return sent === 0 ? null : (pick(bucket) / sent) * 100
-  }
+  const rate = (pick: (bucket: DrillBucket) => number, bucket: DrillBucket): number | null => (bucket.sent === 0 ? null : (pick(bucket) / bucket.sent) * 100)
   const failures: Chart = {
     ...common,
     id: 'drill-failures',
     title: 'Errors and abandonment',
-    caption: 'Share of the requests sent in each bucket that failed (endpoint errors) or that the user gave up on, against the band and the per-phase limits.',
+    caption: 'Share of the requests sent in each bucket that failed (endpoint errors) or that the user gave up on, against the band (wider for buckets with few requests) and the per-phase error limit.',
     leftLabel: '% of requests sent',
     series: [
       chartSeries({ label: 'errors', color: COLORS.errors[0], values: stepValues(buckets, (bucket) => rate((b) => b.errors, bucket)), digits: 1, suffix: ' %', fill: true }),
       chartSeries({ label: 'abandoned', color: COLORS.abandoned, values: stepValues(buckets, (bucket) => rate((b) => b.abandoned, bucket)), digits: 1, suffix: ' %' }),
-      ...(band === null ? [] : [chartSeries({ label: 'band (errors)', color: BAND_COLOR, values: constant(buckets, band.errorRateLimit * 100), dash: true, digits: 1, suffix: ' %' })]),
+      ...(band === null
+        ? []
+        : [
+            chartSeries({
+              label: 'band (errors)',
+              color: BAND_COLOR,
+              values: stepValues(buckets, (bucket) => (bucket.sent < band.options.minRequests ? null : rateLimitFor(band.errorRate, bucket.sent, band.options) * 100)),
+              dash: true,
+              digits: 1,
+              suffix: ' %',
+            }),
+          ]),
       chartSeries({ label: 'limit (errors)', color: SLO_COLOR, values: constant(buckets, document.limits.maxErrorRate * 100), dash: true, digits: 1, suffix: ' %' }),
     ],
   }
@@ -102,7 +111,7 @@ export function renderDrillHtml(document: DrillDocument, summary: Summary): stri
       '</section>',
   )
   const figures = charts.charts.map((chart) => chartFigure(chart.id, chart.title, chart.caption)).join('\n')
-  parts.push(`<section class="charts" id="charts"><h2>The drill, bucket by bucket</h2><p class="intro">${escapeHtml(`Buckets of ${ms(summary.timeseries.bucketMs)} of run time, by when requests were due; fault phases shaded.${timeScale === 1 ? '' : ` The ${ms(run.timeline.durationMs)} timeline was compressed ×${timeScale}.`}`)}</p>${figures}</section>`)
+  parts.push(`<section class="charts" id="charts"><h2>The drill, bucket by bucket</h2><p class="intro">${escapeHtml(`Buckets of ${ms(document.bucketMs)} of run time, by when requests were due; fault phases shaded.${timeScale === 1 ? '' : ` The ${ms(run.timeline.durationMs)} drill was compressed ×${timeScale}.`}${run.timeline.tailMs > 0 ? ' The steady tail at the end has no faults: it shows the recovery.' : ''}`)}</p>${figures}</section>`)
 
   const band = document.band
   if (band !== null) {
@@ -114,12 +123,12 @@ export function renderDrillHtml(document: DrillDocument, summary: Summary): stri
       band.ttftP95LimitMs === null ? null : `TTFT p95 ≤ ${ms(band.ttftP95LimitMs)}`,
       band.e2eP95LimitMs === null ? null : `e2e p95 ≤ ${ms(band.e2eP95LimitMs)}`,
       `errors ≤ ${pct(band.errorRateLimit)}`,
-      `abandoned ≤ ${pct(band.abandonRateLimit)}`,
+      `abandoned ≤ ${pct(band.abandonRateLimit)} (more for buckets with few requests)`,
     ].filter((part): part is string => part !== null)
     parts.push(
       `<section id="incidents"><h2>Time to detect and to recover</h2><p class="intro">${escapeHtml(
-        `A bucket is inside the baseline band when ${limits.join(', ')} (${band.options.latencyFactor}× the '${band.baselinePhase}' phase's p95 latencies, its rates + ${(band.options.rateMargin * 100).toFixed(0)} pp; buckets with fewer than ${band.options.minRequests} requests are not judged). Detected: the first bucket in the fault phase outside the band. Recovered: the first of ${band.options.recoverBuckets} judged buckets in a row inside it after the fault ended. ${band.noise.outside} of ${band.noise.judged} baseline buckets fell outside the band by chance.`,
-      )}</p>${htmlTable('incidents-table', 'Per fault phase', ['fault', 'detected after the fault began', 'first bucket outside the band', 'back inside the band after it ended'], rows)}</section>`,
+        `A bucket is inside the baseline band when ${limits.join(', ')} (${band.options.latencyFactor}× the '${band.baselinePhase}' phase's p95 latencies, its rates + ${(band.options.rateMargin * 100).toFixed(0)} pp, or + ${band.options.noiseSigmas} standard errors for a bucket's size when larger; buckets with fewer than ${band.options.minRequests} requests are not judged). Detected by: from the fault's start to the end of the first bucket outside the band, when a monitor with buckets this wide could first have raised an alert. Recovered: the first of ${band.options.recoverBuckets} judged buckets in a row inside it after the fault ended. ${band.noise.outside} of ${band.noise.judged} baseline buckets fell outside the band by chance.`,
+      )}</p>${htmlTable('incidents-table', 'Per fault phase', ['fault', 'detected by (after the fault began)', 'first bucket outside the band', 'back inside the band after it ended'], rows)}</section>`,
     )
   }
 

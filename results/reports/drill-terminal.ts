@@ -38,7 +38,8 @@ export function renderDrillTerminal(document: DrillDocument): string {
   lines.push(document.verdict.sentence)
   lines.push(
     `drill ${run.runId} against ${run.target.label}: ${run.timeline.phases.length} phases, ${ms(run.durationMs)} of run time` +
-      (timeScale === 1 ? '' : ` (the ${ms(run.timeline.durationMs)} timeline compressed ×${timeScale})`),
+      (timeScale === 1 ? '' : ` (the ${ms(run.timeline.durationMs)} drill compressed ×${timeScale})`) +
+      (run.timeline.tailMs > 0 ? `; the last ${ms(run.timeline.tailMs / timeScale)} are a calm tail to see recovery` : ''),
   )
   lines.push('')
   if (document.broke.length > 0) {
@@ -53,14 +54,14 @@ export function renderDrillTerminal(document: DrillDocument): string {
       band.ttftP95LimitMs === null ? null : `TTFT p95 ≤ ${ms(band.ttftP95LimitMs)}`,
       band.e2eP95LimitMs === null ? null : `e2e p95 ≤ ${ms(band.e2eP95LimitMs)}`,
       `errors ≤ ${pct(band.errorRateLimit)}`,
-      `abandoned ≤ ${pct(band.abandonRateLimit)}`,
+      `abandoned ≤ ${pct(band.abandonRateLimit)} (more for buckets with few requests)`,
     ].filter((part): part is string => part !== null)
     lines.push(`Time to detect and to recover — baseline band from '${band.baselinePhase}': ${limits.join(', ')}`)
     lines.push(
-      `  (${band.options.latencyFactor}× the baseline's p95 latencies, its rates + ${(band.options.rateMargin * 100).toFixed(0)} pp; recovered = ${band.options.recoverBuckets} buckets in a row inside the band; ` +
+      `  (${band.options.latencyFactor}× the baseline's p95 latencies, its rates + ${(band.options.rateMargin * 100).toFixed(0)} pp, or + ${band.options.noiseSigmas} standard errors for a bucket's size when larger; detected by = the end of the first ${ms(document.bucketMs)} bucket outside the band; recovered = the start of ${band.options.recoverBuckets} buckets in a row inside it; ` +
         `${band.noise.outside} of ${band.noise.judged} baseline buckets fell outside it by chance)`,
     )
-    const rows = [['fault', 'detected after', 'first bucket outside the band', 'recovered after the fault ended']]
+    const rows = [['fault', 'detected by', 'first bucket outside the band', 'recovered after the fault ended']]
     for (const incident of document.incidents) {
       rows.push([incident.phase, incidentDetectText(incident, timeScale), incident.detectReasons.join(', ') || '–', incidentRecoverText(incident, timeScale)])
     }

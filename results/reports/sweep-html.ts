@@ -64,7 +64,7 @@ export function buildSweepCharts(document: SweepDocument): SweepChartsData {
     title: 'Served throughput and goodput against load',
     caption:
       document.mode === 'rate'
-        ? 'Completed-ok requests per second the endpoint served at each step, beside the rate offered (dashed): where the lines part, the endpoint stopped keeping up. Right axis: share of requests within every SLO.'
+        ? 'Completed-ok requests per second the endpoint served at each step (between the first and last of their first tokens), beside the rate offered (dashed): where the lines part, the endpoint stopped keeping up. Right axis: share of requests within every SLO.'
         : 'Completed-ok requests per second served at each number of concurrent users. Right axis: share of requests within every SLO.',
     leftLabel: 'requests per second',
     rightLabel: '% within SLO',
@@ -183,7 +183,7 @@ export function renderSweepHtml(document: SweepDocument): string {
   })
   parts.push(
     `<section id="steps"><h2>Step by step</h2><p class="intro">${escapeHtml(
-      `SLOs: ${sloText(document)}. Served/s: completed-ok requests per second between a step's first and last ok completion. Knee: the last step before p95 TTFT grew more than ${document.criteria.latencyGrowthPerDoubling}× per doubling of load, or throughput rose by less than ${formatPercent(document.criteria.minThroughputGain, 0)} of the added load.`,
+      `SLOs: ${sloText(document)}. Served/s: completed-ok requests per second between the first and the last of their first tokens (the rate answers got going; the same as completions once steady, without the spread of answer lengths). Knee: the last step before p95 TTFT grew more than ${document.criteria.latencyGrowthPerDoubling}× per doubling of load, or throughput rose by less than ${formatPercent(document.criteria.minThroughputGain, 0)} of the added load.`,
     )}</p>${htmlTable(
       'steps-table',
       `${document.target.label} with ${document.traffic}`,

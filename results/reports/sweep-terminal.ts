@@ -51,7 +51,7 @@ export function renderSweepTerminal(document: SweepDocument, options: { outDir?:
   }
   lines.push(table(rows, ['r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l']).replace(/^/gm, '  '))
   lines.push(
-    `  latencies in ms from the scheduled send; served/s = completed-ok requests per second between a step's first and last ok completion; ` +
+    `  latencies in ms from the scheduled send; served/s = completed-ok requests per second between the first and the last of their first tokens; ` +
       `knee = the last step before p95 TTFT grew more than ${document.criteria.latencyGrowthPerDoubling}× per doubling of load, or throughput rose by less than ${formatPercent(document.criteria.minThroughputGain, 0)} of the added load`,
   )
   const stepNotes = document.steps.flatMap((step) => step.notes.filter((note) => note.startsWith('the traffic ran out')).map((note) => `step ${formatLoad(step.load)} ${unit}: ${note}`))

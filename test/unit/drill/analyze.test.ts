@@ -3,12 +3,16 @@
 import { describe, expect, it } from 'vitest'
 import {
   analyzeDrill,
+  bucketDrillSamples,
+  chooseBucketMs,
   compareDrift,
   computeBand,
   DEFAULT_BAND,
   DEFAULT_DRIFT,
+  drillBucketsOf,
   findIncidents,
   judgeBucket,
+  rateLimitFor,
   type DrillPhase,
   type DriftStats,
 } from '../../../results/drill.js'
@@ -79,6 +83,8 @@ function summaryOf(phases: Record<string, GroupStats>, buckets: TimeBucket[], pa
   } as unknown as Summary
 }
 
+const one = (row: TimeBucket) => drillBucketsOf([row])[0] as ReturnType<typeof drillBucketsOf>[number]
+
 const phase = (name: string, fromMs: number, toMs: number, faults: string[] = [], fading = false): DrillPhase => ({ name, fromMs, toMs, faults, fading })
 
 describe('phase verdicts', () => {
@@ -129,21 +135,21 @@ describe('the baseline band', () => {
 
   it('judges a bucket on each limit, and not at all below the minimum request count', () => {
     const band = computeBand(group({ ttftP95: 400, e2eP95: 4_000 }), 'baseline', DEFAULT_BAND)
-    expect(judgeBucket(bucket(0, { ttft: 600 }), band).healthy).toBe(true)
-    expect(judgeBucket(bucket(0, { ttft: 601 }), band)).toEqual({ judged: true, healthy: false, reasons: ['TTFT p95 601 ms > 600 ms'] })
-    expect(judgeBucket(bucket(0, { e2e: 6_500 }), band).reasons).toEqual(['e2e p95 6.5 s > 6.0 s'])
+    expect(judgeBucket(one(bucket(0, { ttft: 600 })), band).healthy).toBe(true)
+    expect(judgeBucket(one(bucket(0, { ttft: 601 })), band)).toEqual({ judged: true, healthy: false, reasons: ['TTFT p95 601 ms > 600 ms'] })
+    expect(judgeBucket(one(bucket(0, { e2e: 6_500 })), band).reasons).toEqual(['e2e p95 6.5 s > 6.0 s'])
     // 1 error in 100 = 1 %: inside (≤ 0 % + 1 pp); 2 in 100: outside.
-    expect(judgeBucket(bucket(0, { sent: 100, errors: 1 }), band).healthy).toBe(true)
-    expect(judgeBucket(bucket(0, { sent: 100, errors: 2 }), band).reasons).toEqual(['error rate 2.0 % > 1.0 %'])
-    expect(judgeBucket(bucket(0, { sent: 10, abandoned: 1 }), band).reasons).toEqual(['abandon rate 10.0 % > 1.0 %'])
-    expect(judgeBucket(bucket(0, { sent: 2, errors: 2 }), band)).toEqual({ judged: false, healthy: true, reasons: [] })
+    expect(judgeBucket(one(bucket(0, { sent: 100, errors: 1 })), band).healthy).toBe(true)
+    expect(judgeBucket(one(bucket(0, { sent: 100, errors: 2 })), band).reasons).toEqual(['error rate 2.0 % > 1.0 %'])
+    expect(judgeBucket(one(bucket(0, { sent: 10, abandoned: 1 })), band).reasons).toEqual(['abandon rate 10.0 % > 1.0 %'])
+    expect(judgeBucket(one(bucket(0, { sent: 2, errors: 2 })), band)).toEqual({ judged: false, healthy: true, reasons: [] })
   })
 })
 
 describe('time to detect and to recover', () => {
   const band = computeBand(group({ ttftP95: 400, e2eP95: 4_000 }), 'baseline', DEFAULT_BAND)
 
-  it('detect: the first bucket outside the band after the fault starts; recover: the first of 3 healthy buckets after it ends', () => {
+  it('detect: the end of the first bucket outside the band after the fault starts; recover: the first of 3 healthy buckets after it ends', () => {
     const buckets: TimeBucket[] = []
     for (let s = 0; s < 40; s++) {
       const t = s * 1_000
@@ -153,10 +159,11 @@ describe('time to detect and to recover', () => {
       if (s === 25) options = { sent: 1, errors: 1 } // too few requests: not judged
       buckets.push(bucket(t, options))
     }
-    const incidents = findIncidents([phase('baseline', 0, 10_000), phase('spike', 10_000, 20_000, ['latency']), phase('after', 20_000, 40_000)], buckets, 1_000, band)
+    const incidents = findIncidents([phase('baseline', 0, 10_000), phase('spike', 10_000, 20_000, ['latency']), phase('after', 20_000, 40_000)], drillBucketsOf(buckets), 1_000, band)
     expect(incidents).toHaveLength(1)
     const spike = incidents[0]
-    expect(spike?.detectMs).toBe(3_000)
+    // The first bucket outside the band is 13–14 s: seen by 4 s after the fault began at 10 s.
+    expect(spike?.detectMs).toBe(4_000)
     expect(spike?.detectReasons).toEqual(['TTFT p95 2.0 s > 600 ms'])
     expect(spike?.recovery).toBe('recovered')
     // Buckets 24, 26, 27 are the first three judged healthy in a row (25 is not judged).
@@ -168,14 +175,14 @@ describe('time to detect and to recover', () => {
     const buckets = Array.from({ length: 40 }, (_, s) => bucket(s * 1_000, s >= 10 && s < 33 ? { sent: 10, errors: 5 } : {}))
     const incidents = findIncidents(
       [phase('baseline', 0, 10_000), phase('storm', 10_000, 20_000, ['status']), phase('outage', 20_000, 30_000, ['status']), phase('recovery', 30_000, 40_000, ['status'], true)],
-      buckets,
+      drillBucketsOf(buckets),
       1_000,
       band,
     )
     expect(incidents.map((incident) => incident.phase)).toEqual(['storm', 'outage'])
     expect(incidents[0]?.recovery).toBe('not-measurable')
     expect(incidents[0]?.note).toContain('outage began as storm ended')
-    expect(incidents[0]?.detectMs).toBe(0)
+    expect(incidents[0]?.detectMs).toBe(1_000)
     expect(incidents[1]?.recovery).toBe('recovered')
     expect(incidents[1]?.recoverMs).toBe(3_000)
   })
@@ -234,7 +241,7 @@ describe('the verdict', () => {
     const pass = analyzeDrill({ summary: summaryOf({ baseline: group(), spike: group({ ttftP95: 900 }), calm: group() }, buckets), phases })
     expect(pass.verdict.status).toBe('PASS')
     expect(pass.verdict.sentence).toBe('PASS — every phase met its SLOs, faults included, and the endpoint was back within the baseline band 0 ms after spike ended.')
-    expect(pass.incidents[0]?.detectMs).toBe(2_000)
+    expect(pass.incidents[0]?.detectMs).toBe(3_000)
 
     const degraded = analyzeDrill({ summary: summaryOf({ baseline: group(), spike: group({ ttftP95: 2_500 }), calm: group() }, buckets), phases, timeScale: 60 })
     expect(degraded.verdict.status).toBe('DEGRADED')
@@ -254,5 +261,44 @@ describe('the verdict', () => {
     expect(report.verdict.sentence).toContain('2.0 s (drill time 2.0 min) after spike ended')
     const interrupted = analyzeDrill({ summary: summaryOf({ baseline: group() }, buckets, true), phases })
     expect(interrupted.verdict.status).toBe('FAIL')
+  })
+})
+
+describe('buckets sized for the drill', () => {
+  it('counts each request in the bucket of its scheduled time, with nearest-rank p95s of the completed ones', () => {
+    const samples = [
+      ...Array.from({ length: 20 }, (_, i) => ({ scheduledAtMs: 100 + i, outcome: 'ok', ttftMs: (i + 1) * 10, e2eMs: (i + 1) * 100 })),
+      { scheduledAtMs: 500, outcome: 'http', ttftMs: undefined },
+      { scheduledAtMs: 600, outcome: 'abandoned' },
+      { scheduledAtMs: 700, outcome: 'dropped' },
+      { scheduledAtMs: 2_500, outcome: 'reset' },
+    ].map((sample) => Object.fromEntries(Object.entries(sample).filter(([, value]) => value !== undefined)) as { scheduledAtMs: number; outcome: string })
+    const rows = bucketDrillSamples(samples, 2_000, 3_000)
+    // 20 ok ttfts 10..200: the 95th percentile by nearest rank is the 19th, 190 ms.
+    expect(rows).toEqual([
+      { t: 0, sent: 22, ok: 20, errors: 1, abandoned: 1, ttft_p95: 190, e2e_p95: 1_900 },
+      { t: 2_000, sent: 1, ok: 0, errors: 1, abandoned: 0, ttft_p95: null, e2e_p95: null },
+    ])
+  })
+
+  it('widens buckets to hold about 8 requests at the drill’s rate, in whole seconds', () => {
+    expect(chooseBucketMs(0.85, 1_000)).toBe(10_000)
+    expect(chooseBucketMs(4, 1_000)).toBe(2_000)
+    expect(chooseBucketMs(50, 1_000)).toBe(1_000)
+    expect(chooseBucketMs(50, 15_000)).toBe(15_000)
+  })
+})
+
+describe('the band’s allowance for small buckets', () => {
+  it('is the larger of 1 pp and two standard errors of the bucket’s share', () => {
+    // 19 % abandoned in the baseline, 10 requests in the bucket: 0.19 + 2 × √(0.19 × 0.81 / 10).
+    expect(rateLimitFor(0.19, 10, DEFAULT_BAND)).toBeCloseTo(0.19 + 2 * Math.sqrt((0.19 * 0.81) / 10), 12)
+    // No errors in the baseline: a single error in a bucket of any size is outside the band.
+    expect(rateLimitFor(0, 10, DEFAULT_BAND)).toBe(0.01)
+    // A large bucket: the 1 pp margin.
+    expect(rateLimitFor(0.01, 1_000_000, DEFAULT_BAND)).toBeCloseTo(0.02, 12)
+    const band = computeBand(group({ abandoned: 19 }), 'baseline', DEFAULT_BAND)
+    expect(judgeBucket({ t: 0, sent: 10, ok: 6, errors: 0, abandoned: 4, ttft_p95: 400, e2e_p95: 4_000 }, band).healthy).toBe(true)
+    expect(judgeBucket({ t: 0, sent: 10, ok: 5, errors: 0, abandoned: 5, ttft_p95: 400, e2e_p95: 4_000 }, band).reasons).toEqual(['abandon rate 50.0 % > 43.8 %'])
   })
 })

@@ -87,7 +87,7 @@ function drillDocument(): { document: DrillDocument; summary: Summary } {
       startHour: 0,
       keepRate: true,
       expectedRatePerSecond: 0.85,
-      timeline: { source: 'drill.json', durationMs: 3_600_000, phases: PHASES },
+      timeline: { source: 'drill.json', durationMs: 3_600_000, phases: PHASES, tailMs: 0 },
       retries: 'sdk',
       baselineDir: null,
     },
@@ -106,7 +106,7 @@ describe('drill terminal report', () => {
     expect(text.indexOf('What broke')).toBeLessThan(text.indexOf('Time to detect'))
     expect(text.indexOf('Time to detect')).toBeLessThan(text.indexOf('Phases —'))
     expect(text).toContain('  • 429-storm: error rate 60.0 % > 1.0 % (http_429 ×30); retries ×1.50')
-    expect(text).toMatch(/429-storm\s+0 ms\s+error rate 60\.0 % > 1\.0 %\s+1\.0 s \(drill time 4\.0 min\)/)
+    expect(text).toMatch(/429-storm\s+1\.0 s \(drill time 4\.0 min\)\s+error rate 60\.0 % > 1\.0 %\s+1\.0 s \(drill time 4\.0 min\)/)
     expect(text).toMatch(/baseline\s+0\.0–5\.0 s\s+50\s+400 ms\s+2\.0 s\s+0\.0 %\s+0\.0 %\s+×1\.00\s+\$0\.0200\s+\$0\.0000\s+pass/)
   })
 })

@@ -1,0 +1,136 @@
+// `gauntlet sweep` end to end through the built CLI: three short constant-rate steps against the
+// embedded `overloaded` mock (8 sequences, queue of 8), at rates that cross its capacity. The
+// step counts, the served throughput and the knee are checked against the step runs' records.
+import { spawn } from 'node:child_process'
+import { existsSync, readFileSync } from 'node:fs'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { readRecords } from '../../results/sinks/jsonl.js'
+import type { Summary } from '../../results/summary.js'
+import type { SweepDocument } from '../../results/sweep.js'
+import { chromiumAvailable, launchChromium, openFile } from '../helpers/browser.js'
+import { assertBuilt, CLI, runCli, type CliResult } from '../helpers/cli.js'
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
+const DIST = join(dirname(CLI), '..')
+
+/** Until the command is wired into bin/commands/index.ts, the same module behind a minimal main. */
+async function gauntlet(args: string[], workDir: string, timeoutMs = 90_000): Promise<CliResult> {
+  assertBuilt()
+  const command = args[0] as string
+  if (readFileSync(join(DIST, 'bin', 'commands', 'index.js'), 'utf8').includes(`./${command}.js`)) return runCli(args, { timeoutMs })
+  const harness = join(workDir, `harness-${command}.mjs`)
+  await writeFile(
+    harness,
+    `import { Command, CommanderError } from ${JSON.stringify(pathToFileURL(join(ROOT, 'node_modules', 'commander', 'esm.mjs')).href)}
+import { register } from ${JSON.stringify(pathToFileURL(join(DIST, 'bin', 'commands', `${command}.js`)).href)}
+const program = new Command().name('gauntlet').exitOverride()
+let code = 0
+register(program, (c) => { code = c })
+try {
+  await program.parseAsync(process.argv)
+  process.exitCode = code
+} catch (error) {
+  if (error instanceof CommanderError) process.exitCode = error.exitCode === 0 ? 0 : 2
+  else if (error && error.name === 'UserError') { process.stderr.write('gauntlet: ' + error.message + '\\n'); process.exitCode = 2 }
+  else { process.stderr.write(String(error && error.stack || error) + '\\n'); process.exitCode = 1 }
+}
+`,
+  )
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [harness, ...args], { env: { ...process.env, FORCE_COLOR: '0' }, stdio: ['ignore', 'pipe', 'pipe'] })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
+    child.on('error', reject)
+    child.on('close', (code, signal) => {
+      clearTimeout(timer)
+      resolve({ code, signal, stdout, stderr })
+    })
+  })
+}
+
+// Short chat answers (about 40 tokens), so a request takes ~1–3 s on the overloaded mock.
+const SHORT_ANSWERS = {
+  taskMix: {
+    chat: { weight: 1, input: { median: 100, sigma: 0.3, min: 20, max: 400 }, output: { median: 40, sigma: 0.3, min: 10, max: 120 }, maxOutputTokens: 256 },
+  },
+}
+
+describe('gauntlet sweep against the overloaded mock', () => {
+  let dir: string
+  let result: CliResult
+  let sweep: SweepDocument
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'gauntlet-sweep-'))
+    await writeFile(join(dir, 'model.json'), JSON.stringify(SHORT_ANSWERS))
+    const traffic = await runCli(['traffic', 'generate', '--preset', 'peak-hour', '--model', join(dir, 'model.json'), '--max-requests', '400', '--out', join(dir, 'traffic.jsonl')])
+    if (traffic.code !== 0) throw new Error(`traffic generate exited ${traffic.code}: ${traffic.stderr}`)
+    result = await gauntlet(
+      ['sweep', '--mock', 'overloaded', '--traffic', join(dir, 'traffic.jsonl'), '--rates', '2,8,32', '--step-duration', '4s', '--all-steps', '--out', join(dir, 'sweep'), '--quiet'],
+      dir,
+    )
+    if (result.code !== 0) throw new Error(`sweep exited ${result.code}: ${result.stderr}`)
+    sweep = JSON.parse(await readFile(join(dir, 'sweep', 'sweep.json'), 'utf8')) as SweepDocument
+  }, 120_000)
+
+  afterAll(async () => {
+    if (dir !== undefined) await rm(dir, { recursive: true, force: true })
+  })
+
+  it('runs one constant-rate step per rate, each sending rate × duration requests', () => {
+    expect(sweep.steps.map((step) => step.load)).toEqual([2, 8, 32])
+    expect(sweep.steps.map((step) => step.sent)).toEqual([8, 32, 128])
+    expect(sweep.stoppedEarly).toBeNull()
+  })
+
+  it('each step’s figures equal its run folder’s summary, and served throughput equals the records', async () => {
+    for (const step of sweep.steps) {
+      const stepDir = step.outDir as string
+      const summary = JSON.parse(await readFile(join(stepDir, 'summary.json'), 'utf8')) as Summary
+      expect(step.ok).toBe(summary.requests.completed)
+      expect(step.ttftMs.p95).toBe(summary.latency.ttft_ms.p95)
+      expect(step.goodputShare).toBe(summary.goodput.share)
+      const { samples } = await readRecords(join(stepDir, 'records.jsonl'))
+      const firstTokens = samples.filter((s) => s.outcome === 'ok' && s.willRetry !== true).map((s) => s.firstTokenAtMs as number)
+      const expected = firstTokens.length < 2 ? null : (firstTokens.length - 1) / ((Math.max(...firstTokens) - Math.min(...firstTokens)) / 1000)
+      expect(step.throughputPerSecond).toBeCloseTo(expected as number, 3)
+    }
+  })
+
+  it('crosses the capacity: the top step fails, serves far less than offered, and a knee is reported', () => {
+    const [low, , top] = sweep.steps
+    expect(top?.errorRate ?? 0).toBeGreaterThan(0.3)
+    expect(top?.throughputPerSecond ?? Infinity).toBeLessThan(8)
+    expect(top?.errorRate ?? 0).toBeGreaterThan(low?.errorRate ?? 1)
+    expect(sweep.analysis.steps[2]?.meetsSlo).toBe(false)
+    expect(sweep.analysis.knee).not.toBeNull()
+    expect([2, 8]).toContain(sweep.analysis.knee?.load)
+    expect(result.stdout.split('\n')[0]).toBe(sweep.analysis.headline)
+    expect(result.stdout).toContain(`knee: ${sweep.analysis.knee?.reason ?? ''}`)
+  })
+
+  it.skipIf(!chromiumAvailable())('sweep.html loads in headless Chromium with no errors and draws both charts', async () => {
+    const path = join(dir, 'sweep', 'sweep.html')
+    expect(existsSync(path)).toBe(true)
+    const browser = await launchChromium()
+    try {
+      const { page, problems, close } = await openFile(browser, path, { width: 1100 })
+      await page.waitForFunction("document.documentElement.getAttribute('data-charts') !== null", undefined, { timeout: 15_000 })
+      expect(await page.evaluate("document.documentElement.getAttribute('data-charts')")).toBe('2')
+      expect(await page.locator('#chart-sweep-latency canvas').count()).toBe(1)
+      expect(problems).toEqual({ errors: [], failedRequests: [], networkRequests: [] })
+      const shot = process.env['GAUNTLET_UPDATE_DOCS'] === '1' ? join(ROOT, 'docs', 'img', 'sweep.png') : join(dir, 'sweep.png')
+      await page.screenshot({ path: shot, fullPage: true })
+      await close()
+    } finally {
+      await browser.close()
+    }
+  })
+})
