@@ -5,6 +5,7 @@ import type { Clock } from '../core/clock.js'
 import { isAdapterError } from '../core/errors.js'
 import { countTokens, type EncodingName } from '../core/tokens.js'
 import type { Outcome, Sample } from '../results/types.js'
+import { createAbortGroup, type AbortGroup } from './abort-group.js'
 
 export interface AttemptOptions {
   adapter: Adapter
@@ -16,6 +17,8 @@ export interface AttemptOptions {
   scheduledAtMs: number
   /** Aborts every attempt (Ctrl-C, fault): recorded as `interrupted`. */
   runSignal: AbortSignal
+  /** Shares one listener on `runSignal` among all attempts (default: a listener of its own). */
+  abortGroup?: AbortGroup
   /** Absolute deadlines, ms from run start: past them the user gives up. */
   ttftDeadlineMs?: number
   e2eDeadlineMs?: number
@@ -63,9 +66,7 @@ export async function runAttempt(options: AttemptOptions): Promise<AttemptResult
       controller.abort(new Error(`user gave up waiting (${reason})`))
     }, Math.max(0, deadlineMs - elapsed()))
   }
-  const onRunAbort = (): void => controller.abort(new Error('run interrupted'))
-  if (runSignal.aborted) onRunAbort()
-  else runSignal.addEventListener('abort', onRunAbort, { once: true })
+  const leaveGroup = (options.abortGroup ?? createAbortGroup(runSignal)).add(controller)
 
   const sentAtMs = elapsed()
   arm(options.ttftDeadlineMs ?? options.e2eDeadlineMs, options.ttftDeadlineMs === undefined ? 'e2e' : 'ttft')
@@ -143,7 +144,7 @@ export async function runAttempt(options: AttemptOptions): Promise<AttemptResult
     }
   } finally {
     if (timer !== undefined) clearTimeout(timer)
-    runSignal.removeEventListener('abort', onRunAbort)
+    leaveGroup()
   }
   const endAtMs = elapsed()
 

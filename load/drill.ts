@@ -67,6 +67,12 @@ export interface DrillOptions {
   pricesPath?: string
   priceAs?: string
   maxInFlight?: number
+  /** Stop new sends before the spend would pass this (USD). */
+  maxSpendUsd?: number
+  /** Allow a non-loopback endpoint without asking. */
+  yes?: boolean
+  /** Asked before sending to a non-loopback endpoint when `yes` is not set. */
+  confirm?: (message: string) => Promise<boolean>
   signal?: AbortSignal
   onProgress?: (progress: RunProgress) => void
   log?: (line: string) => void
@@ -223,6 +229,9 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
   // The earlier drill is read before anything starts: a wrong --baseline fails at once.
   let baseline: AnalyzeDrillInput['before']
   const phases = drillPhases(scaled)
+  if (options.baselinePhase !== undefined && !phases.some((phase) => phase.name === options.baselinePhase)) {
+    throw new UserError('USAGE_INVALID', `--baseline-phase '${options.baselinePhase}' is not a phase of ${timeline.source}; use one of ${phases.map((phase) => phase.name).join(', ')}`)
+  }
   const baselinePhaseName = options.baselinePhase ?? phases.find((phase) => phase.name === 'baseline')?.name ?? phases.find((phase) => phase.faults.length === 0)?.name ?? 'baseline'
   if (options.baselineDir !== undefined) baseline = await readDrillBaseline(options.baselineDir, baselinePhaseName)
   log(
@@ -257,6 +266,9 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
   if (options.pricesPath !== undefined) runOptions.pricesPath = options.pricesPath
   if (options.priceAs !== undefined) runOptions.priceAs = options.priceAs
   if (options.maxInFlight !== undefined) runOptions.maxInFlight = options.maxInFlight
+  if (options.maxSpendUsd !== undefined) runOptions.maxSpendUsd = options.maxSpendUsd
+  if (options.yes !== undefined) runOptions.yes = options.yes
+  if (options.confirm !== undefined) runOptions.confirm = options.confirm
   if (options.signal !== undefined) runOptions.signal = options.signal
   if (options.onProgress !== undefined) runOptions.onProgress = options.onProgress
   runOptions.log = log

@@ -188,11 +188,11 @@ export async function run(options: RunOptions): Promise<RunResult> {
 
     // 3. The spend the traffic would cost.
     const estimate = await traffic.estimate()
-    const plannedMs = schedule.type === 'open' ? estimate.spanMs / timeScale : null
+    const plannedMs = schedule.type === 'open' ? estimate.spanMs / timeScale : schedule.type === 'ramping' ? schedule.stages.reduce((total, stage) => total + stage.durationMs, 0) : null
     const estimatedUsd = spendOf({ inputTokens: estimate.inputTokens, outputTokens: estimate.outputTokens })
     const loopback = isLoopbackUrl(adapter.baseUrl)
     log(
-      `traffic: ${estimate.requests} requests over ${formatMs(plannedMs ?? estimate.spanMs)}, ${estimate.inputTokens.toLocaleString('en-US')} input and ~${estimate.outputTokens.toLocaleString('en-US')} output tokens; ` +
+      `traffic: ${estimate.requests} requests ${plannedMs === null ? `sent by the ${schedule.type} schedule (their offsets unused)` : `over ${formatMs(plannedMs)}`}, ${estimate.inputTokens.toLocaleString('en-US')} input and ~${estimate.outputTokens.toLocaleString('en-US')} output tokens; ` +
         `estimated spend ${estimatedUsd === null ? `unknown (no price for '${pricedAs}')` : `$${estimatedUsd.toFixed(4)}`} as ${pricedAs}` +
         (options.maxSpendUsd === undefined ? '' : `; hard cap $${options.maxSpendUsd}`),
     )

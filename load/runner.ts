@@ -5,6 +5,7 @@ import type { Clock } from '../core/clock.js'
 import type { Random } from '../core/random.js'
 import type { EncodingName } from '../core/tokens.js'
 import type { Outcome, Sample } from '../results/types.js'
+import { createAbortGroup } from './abort-group.js'
 import { runAttempt } from './attempt.js'
 import type { Budget } from './budget.js'
 import type { Patience } from './patience.js'
@@ -67,6 +68,7 @@ const RETRYABLE_OUTCOMES: ReadonlySet<Outcome> = new Set(['http', 'connection', 
 
 export function createRunner(options: RunnerOptions): Runner {
   const { clock, runStartMs, signal, patience, budget } = options
+  const abortGroup = createAbortGroup(signal)
   let inFlight = 0
 
   const base = (request: TrafficRequest, scheduledAtMs: number): Omit<Sample, 'outcome' | 'attempt'> => {
@@ -127,6 +129,7 @@ export function createRunner(options: RunnerOptions): Runner {
           runStartMs,
           scheduledAtMs,
           runSignal: signal,
+          abortGroup,
           encoding: options.encoding,
           fallbackInputTokens: request.inputTokens,
           keepText,

@@ -52,6 +52,12 @@ export interface SweepOptions {
   pricesPath?: string
   priceAs?: string
   maxInFlight?: number
+  /** Per step: stop new sends before the step's spend would pass this (USD). */
+  maxSpendUsd?: number
+  /** Allow a non-loopback endpoint without asking. */
+  yes?: boolean
+  /** Asked once, before the first step, for a non-loopback endpoint when `yes` is not set. */
+  confirm?: (message: string) => Promise<boolean>
   signal?: AbortSignal
   log?: (line: string) => void
   onProgress?: (step: { index: number; load: number; of: number }, progress: RunProgress) => void
@@ -189,6 +195,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   }
   const unit = mode === 'rate' ? 'req/s' : 'users'
   let interrupted = false
+  let confirmed = false
   for (const [i, load] of loads.entries()) {
     if (options.signal?.aborted === true) {
       interrupted = true
@@ -225,6 +232,13 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
     if (options.pricesPath !== undefined) runOptions.pricesPath = options.pricesPath
     if (options.priceAs !== undefined) runOptions.priceAs = options.priceAs
     if (options.maxInFlight !== undefined) runOptions.maxInFlight = options.maxInFlight
+    if (options.maxSpendUsd !== undefined) runOptions.maxSpendUsd = options.maxSpendUsd
+    // Asked once: a yes for the first step stands for the sweep.
+    if (options.yes === true || confirmed) runOptions.yes = true
+    else if (options.confirm !== undefined) {
+      const ask = options.confirm
+      runOptions.confirm = async (message) => (confirmed = await ask(`${message} (the first of ${loads.length} sweep steps)`))
+    }
     if (options.signal !== undefined) runOptions.signal = options.signal
     const onProgress = options.onProgress
     if (onProgress !== undefined) runOptions.onProgress = (progress) => onProgress({ index, load, of: loads.length }, progress)

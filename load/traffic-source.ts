@@ -134,19 +134,23 @@ function segmentOption(segment: Segment | undefined): { segment?: Segment } {
 }
 
 /** Same rule as traffic files: the k-th request (0-based) belongs to segment (k mod n) + 1. */
-async function* segmentOf(requests: AsyncIterable<TrafficRequest>, segment: Segment | undefined): AsyncIterable<TrafficRequest> {
+function segmentOf(requests: AsyncIterable<TrafficRequest>, segment: Segment | undefined): AsyncIterable<TrafficRequest> {
+  return segment === undefined ? requests : segmentGenerator(requests, segment)
+}
+
+async function* segmentGenerator(requests: AsyncIterable<TrafficRequest>, segment: Segment): AsyncIterable<TrafficRequest> {
   let k = 0
   for await (const request of requests) {
-    if (segment === undefined || k % segment.count === segment.index - 1) yield request
+    if (k % segment.count === segment.index - 1) yield request
     k++
   }
 }
 
-async function* take(requests: AsyncIterable<TrafficRequest>, limit: number | undefined): AsyncIterable<TrafficRequest> {
-  if (limit === undefined) {
-    yield* requests
-    return
-  }
+function take(requests: AsyncIterable<TrafficRequest>, limit: number | undefined): AsyncIterable<TrafficRequest> {
+  return limit === undefined ? requests : takeGenerator(requests, limit)
+}
+
+async function* takeGenerator(requests: AsyncIterable<TrafficRequest>, limit: number): AsyncIterable<TrafficRequest> {
   let n = 0
   for await (const request of requests) {
     if (n++ >= limit) return
@@ -154,11 +158,11 @@ async function* take(requests: AsyncIterable<TrafficRequest>, limit: number | un
   }
 }
 
-async function* capOutput(requests: AsyncIterable<TrafficRequest>, cap: number | undefined): AsyncIterable<TrafficRequest> {
-  if (cap === undefined) {
-    yield* requests
-    return
-  }
+function capOutput(requests: AsyncIterable<TrafficRequest>, cap: number | undefined): AsyncIterable<TrafficRequest> {
+  return cap === undefined ? requests : capGenerator(requests, cap)
+}
+
+async function* capGenerator(requests: AsyncIterable<TrafficRequest>, cap: number): AsyncIterable<TrafficRequest> {
   for await (const request of requests) {
     const capped: TrafficRequest = { ...request, maxOutputTokens: Math.min(request.maxOutputTokens, cap) }
     if (request.targetOutputTokens !== undefined) capped.targetOutputTokens = Math.min(request.targetOutputTokens, cap)

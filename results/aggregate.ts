@@ -70,8 +70,9 @@ interface Bucket {
   dropped: number
   lostDemand: number
   byOutcome: Map<string, number>
-  ttft: LatencyHistogram | undefined
-  e2e: LatencyHistogram | undefined
+  /** Raw values, summarised when the summary is written (cheaper than a histogram per bucket). */
+  ttft: number[]
+  e2e: number[]
   inFlightMax: number
   spendUsd: number
   outputTokens: number
@@ -222,8 +223,8 @@ export function createAggregator(options: AggregatorOptions): Aggregator {
         dropped: 0,
         lostDemand: 0,
         byOutcome: new Map(),
-        ttft: undefined,
-        e2e: undefined,
+        ttft: [],
+        e2e: [],
         inFlightMax: 0,
         spendUsd: 0,
         outputTokens: 0,
@@ -339,14 +340,8 @@ export function createAggregator(options: AggregatorOptions): Aggregator {
       if (sample.tpotMs !== undefined) histograms.tpot_ms.record(sample.tpotMs)
       if (sample.e2eMs !== undefined) histograms.e2e_ms.record(sample.e2eMs)
       if (sample.e2eServiceMs !== undefined) histograms.e2e_service_ms.record(sample.e2eServiceMs)
-      if (sample.ttftMs !== undefined) {
-        bucket.ttft ??= createLatencyHistogram({ significantDigits: 2, packed: true })
-        bucket.ttft.record(sample.ttftMs)
-      }
-      if (sample.e2eMs !== undefined) {
-        bucket.e2e ??= createLatencyHistogram({ significantDigits: 2, packed: true })
-        bucket.e2e.record(sample.e2eMs)
-      }
+      if (sample.ttftMs !== undefined) bucket.ttft.push(sample.ttftMs)
+      if (sample.e2eMs !== undefined) bucket.e2e.push(sample.e2eMs)
       if (meetsSlo(sample)) goodRequests++
     }
     for (const group of groups) {
@@ -473,7 +468,11 @@ export function createAggregator(options: AggregatorOptions): Aggregator {
   }
 
   function bucketRow(bucket: Bucket, t: number): TimeBucket {
-    const pct = (h: LatencyHistogram | undefined, p: number): number | null => (h === undefined || h.count === 0 ? null : round(h.percentile(p), 1))
+    const ttft = [...bucket.ttft].sort((a, b) => a - b)
+    const e2e = [...bucket.e2e].sort((a, b) => a - b)
+    // Nearest rank on the bucket's exact values.
+    const pct = (sorted: number[], p: number): number | null =>
+      sorted.length === 0 ? null : round(sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] as number, 1)
     const row: TimeBucket = {
       t,
       scheduled: bucket.scheduled,
@@ -483,12 +482,12 @@ export function createAggregator(options: AggregatorOptions): Aggregator {
       dropped: bucket.dropped,
       lost_demand: bucket.lostDemand,
       byOutcome: Object.fromEntries(bucket.byOutcome),
-      ttft_p50: pct(bucket.ttft, 50),
-      ttft_p95: pct(bucket.ttft, 95),
-      ttft_p99: pct(bucket.ttft, 99),
-      e2e_p50: pct(bucket.e2e, 50),
-      e2e_p95: pct(bucket.e2e, 95),
-      e2e_p99: pct(bucket.e2e, 99),
+      ttft_p50: pct(ttft, 50),
+      ttft_p95: pct(ttft, 95),
+      ttft_p99: pct(ttft, 99),
+      e2e_p50: pct(e2e, 50),
+      e2e_p95: pct(e2e, 95),
+      e2e_p99: pct(e2e, 99),
       in_flight_max: bucket.inFlightMax,
       spend_usd: round(bucket.spendUsd, 6),
       output_tokens: bucket.outputTokens,

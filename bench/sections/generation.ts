@@ -70,6 +70,7 @@ async function generationRole(options: GenerationOptions): Promise<void> {
     })
     const countS = (performance.now() - startedAt) / 1000
 
+    await rm(out, { force: true })
     sendResult({
       requests: written,
       fileBytes,
@@ -83,6 +84,7 @@ async function generationRole(options: GenerationOptions): Promise<void> {
       countMismatches,
     } satisfies GenerationRound)
   } finally {
+    // sendResult exits the process: the file is removed before it, and here on failure.
     await rm(out, { force: true })
   }
 }

@@ -12,6 +12,12 @@ import { createNumberBuffer, percentiles, spread, type Percentiles } from '../li
 
 const OUTPUT_TOKENS = 16
 
+/** Why the goal is missed, from profiling the engine role at 2,000 and 5,000 req/s (not re-measured by `make bench`). */
+const PACING_CAUSES = [
+  'Cause, profiled (node --cpu-prof of the engine role at 2,000 req/s, and the event-loop delay of both clients): the pacer itself (load/schedules/pacer.ts) is precise — the median lag is ~0.01 ms at 500 and 2,000 req/s. The tail is the engine\'s CPU per request (≈ 175 µs, see Raw rate): sends go out in order from one event loop, so any stretch where the loop is busy with answers, garbage collection or connection set-up delays every send due inside it. Compare ours with the peer within a run: the peer does almost nothing per request, so its tail is the machine\'s (a few ms when the machine is quiet, tens to hundreds of ms when its 2 shared cores are taken). At 5,000 req/s the engine needs nearly a whole core: it delivers what one core allows and the in-flight cap drops the rest. The longest stall in the 2,000 req/s profile (306 ms) was inside `runOpenSchedule → dispatch → runAttempt`: undici opening connections for a grown in-flight set, and `addEventListener` on the run\'s shared AbortSignal, whose cost grows with the listeners already there (Node checks each on add: 7.7 µs per add+remove with 10 listeners, 12.5 µs with 1,000, 89 µs with 10,000).',
+  'What to change: cut per-request CPU (Raw rate lists where it goes), and load/attempt.ts `runAttempt` — no per-attempt listener on the run signal (one listener in the runner aborting a Set of in-flight controllers). An A/B of a bundle patched that way was inconclusive at 2,000 req/s on this busy machine (lag p99 62–219 ms unpatched vs 83–443 ms patched over 3 interleaved rounds: noise), but decisive with 10,000 streams held (see Streams).',
+]
+
 interface PacingOptions {
   url: string
   ratePerSecond: number
@@ -186,13 +192,15 @@ async function runSection(context: BenchContext): Promise<SectionOutcome> {
       pair('schedule lag p99', 'ms', 3, (round) => round.lagMs.p99, isGoal ? { goal: '≤ 1 ms', met: goalMet } : {}),
       pair('schedule lag max', 'ms', 1, (round) => round.lagMs.max),
       pair('rate delivered', 'req/s', 0, (round) => round.achievedPerSecond),
+      pair('client event-loop delay p99', 'ms', 1, (round) => round.loopDelayP99Ms),
     )
   }
   const dropped = [...ours.values()].flat().reduce((total, round) => total + round.dropped, 0)
   const failed = [...ours.values()].flat().reduce((total, round) => total + round.failed, 0)
   const notes = [
     `Each round: ${durationS} s of sends at the rate (offsets i / rate), to the mock's \`instant\` profile in its own process, ${stream ? 'streaming' : 'non-streaming'}, ${OUTPUT_TOKENS} output tokens; the engine runs \`run()\` with the open model (in-flight cap 2,000, overflow dropped). Lag = sent − scheduled for every first attempt (the engine's own sample field); exact percentiles over every request.`,
-    'The peer sets one timer per request at its due time (the obvious way); its lag is when the timer ran − due. Client, mock and the machine\'s other jobs share 2 cores.',
+    'The peer sets one timer per request at its due time (the obvious way); its lag is when the timer ran − due (negative: Node timers run on libuv\'s millisecond clock and fire up to ~1 ms early). It does almost no work per request, so its lag is mostly the machine: client, mock and the machine\'s other jobs share 2 cores, and a p99 far above 1 ms for the peer means the cores were taken.',
+    ...PACING_CAUSES,
   ]
   if (dropped > 0 || failed > 0) notes.push(`Over all engine rounds ${dropped} requests were dropped (in-flight cap) and ${failed} failed.`)
   return {

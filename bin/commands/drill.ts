@@ -10,7 +10,7 @@ import { renderDrillTerminal } from '../../results/reports/drill-terminal.js'
 import { writeHtmlReport } from '../../results/reports/html.js'
 import { writeJunit, type JunitCase } from '../../results/reports/junit.js'
 import { renderProgressLine } from '../../results/reports/terminal.js'
-import { abortOnSignals, createProgressPrinter, parseNumberFlag } from '../cli-helpers.js'
+import { abortOnSignals, confirmOnTty, createProgressPrinter, parseNumberFlag } from '../cli-helpers.js'
 import { EXIT_INTERRUPTED, EXIT_OK, EXIT_THRESHOLDS_FAILED } from '../exit-codes.js'
 import type { SetExitCode } from './index.js'
 import { parseSlo } from './run.js'
@@ -39,6 +39,8 @@ interface DrillFlags {
   junit?: string
   prices?: string
   priceAs?: string
+  yes?: boolean
+  maxSpend?: string
   report: boolean
   quiet?: boolean
 }
@@ -95,6 +97,8 @@ export function buildDrillOptions(flags: DrillFlags): DrillOptions {
   if (flags.out !== undefined) options.outDir = flags.out
   if (flags.prices !== undefined) options.pricesPath = flags.prices
   if (flags.priceAs !== undefined) options.priceAs = flags.priceAs
+  if (flags.yes === true) options.yes = true
+  if (flags.maxSpend !== undefined) options.maxSpendUsd = parseNumberFlag('--max-spend', flags.maxSpend, { min: 0 })
   return options
 }
 
@@ -149,6 +153,8 @@ export function register(program: Command, setExitCode: SetExitCode): void {
     .option('--junit <file>', 'write each phase verdict as a JUnit test case')
     .option('--prices <file>', 'your own price table (JSON)')
     .option('--price-as <model>', 'price the run as this model')
+    .option('--yes', 'allow a non-loopback endpoint without asking')
+    .option('--max-spend <usd>', 'hard spend cap: stop new sends before it would be passed')
     .option('--no-report', 'do not write drill.html and report.html')
     .option('--quiet', 'no live progress')
     .action(async (flags: DrillFlags) => {
@@ -170,6 +176,7 @@ export function register(program: Command, setExitCode: SetExitCode): void {
         process.stderr.write('interrupted: stopping the drill and writing a partial report (Ctrl-C again to quit at once)\n')
       })
       options.signal = signals.signal
+      options.confirm = confirmOnTty
       try {
         const result = await runDrill(options)
         printer.done()

@@ -9,7 +9,7 @@ import { writeSweepHtml } from '../../results/reports/sweep-html.js'
 import { renderSweepTerminal } from '../../results/reports/sweep-terminal.js'
 import { renderProgressLine } from '../../results/reports/terminal.js'
 import { formatLoad, type SweepCriteria } from '../../results/sweep.js'
-import { abortOnSignals, createProgressPrinter, parseNumberFlag } from '../cli-helpers.js'
+import { abortOnSignals, confirmOnTty, createProgressPrinter, parseNumberFlag } from '../cli-helpers.js'
 import { EXIT_INTERRUPTED, EXIT_OK } from '../exit-codes.js'
 import type { SetExitCode } from './index.js'
 import { parseSlo } from './run.js'
@@ -40,6 +40,8 @@ interface SweepFlags {
   allSteps?: boolean
   prices?: string
   priceAs?: string
+  yes?: boolean
+  maxSpend?: string
   maxInFlight?: string
   report: boolean
   quiet?: boolean
@@ -115,6 +117,8 @@ export function buildSweepOptions(flags: SweepFlags): SweepOptions {
   if (flags.allSteps === true) options.allSteps = true
   if (flags.prices !== undefined) options.pricesPath = flags.prices
   if (flags.priceAs !== undefined) options.priceAs = flags.priceAs
+  if (flags.yes === true) options.yes = true
+  if (flags.maxSpend !== undefined) options.maxSpendUsd = parseNumberFlag('--max-spend', flags.maxSpend, { min: 0 })
   if (flags.maxInFlight !== undefined) options.maxInFlight = parseNumberFlag('--max-in-flight', flags.maxInFlight, { integer: true, min: 1 })
   return options
 }
@@ -149,6 +153,8 @@ export function register(program: Command, setExitCode: SetExitCode): void {
     .option('--prices <file>', 'your own price table (JSON)')
     .option('--price-as <model>', 'price the steps as this model')
     .option('--max-in-flight <n>', 'drop requests past this many in flight (default 2000)')
+    .option('--yes', 'allow a non-loopback endpoint without asking')
+    .option('--max-spend <usd>', 'hard spend cap per step: stop new sends before it would be passed')
     .option('--no-report', 'do not write sweep.html')
     .option('--quiet', 'no live progress')
     .action(async (flags: SweepFlags) => {
@@ -177,6 +183,7 @@ export function register(program: Command, setExitCode: SetExitCode): void {
         process.stderr.write('interrupted: finishing the current step as a partial run and writing the sweep so far (Ctrl-C again to quit at once)\n')
       })
       options.signal = signals.signal
+      options.confirm = confirmOnTty
       try {
         const result = await runSweep(options)
         printer.done()

@@ -2,9 +2,8 @@
 // with winners marked, latency curves per target (uPlot, inlined, drawn by the run report's own
 // page script), spend and error bars (inline SVG), the method, and links to each target's report.
 // Like the run report it loads nothing from the network: its Content-Security-Policy forbids it.
-import { readFileSync } from 'node:fs'
+import { CONTENT_SECURITY_POLICY, uplotAssets } from './html-assets.js'
 import { mkdir, writeFile } from 'node:fs/promises'
-import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import type { CompareRow, Comparison, ComparisonTarget, DistributionKey } from '../compare.js'
 import { formatNumber } from './format.js'
@@ -21,7 +20,6 @@ export function targetColor(index: number): string {
   return TARGET_COLORS[index % TARGET_COLORS.length] as string
 }
 
-const CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:"
 
 const COMPARE_STYLE = `
 table.compare-table thead th, #targets thead th { white-space: nowrap; }
@@ -40,24 +38,8 @@ table.compare-table th.row-label .definition { display: block; font-weight: 400;
 .tally { margin: 6px 0 0; padding-left: 20px; }
 `
 
-interface UplotAssets {
-  script: string
-  style: string
-}
 
-let assets: UplotAssets | undefined
 
-/** uPlot's browser build and stylesheet, read once from node_modules (as the run report does). */
-function uplotAssets(): UplotAssets {
-  if (assets === undefined) {
-    const require = createRequire(import.meta.url)
-    assets = {
-      script: readFileSync(require.resolve('uplot/dist/uPlot.iife.min.js'), 'utf8'),
-      style: readFileSync(require.resolve('uplot/dist/uPlot.min.css'), 'utf8'),
-    }
-  }
-  return assets
-}
 
 function series(label: string, color: string, values: (number | null)[], dash = false): ChartSeries {
   return { label, color, values, axis: 'left', fill: false, dash, points: true, prefix: '', digits: 1, suffix: ' ms' }

@@ -1,12 +1,10 @@
 // The page shell shared by the drill and sweep reports: one self-contained HTML file with uPlot
 // and the data inlined, the run report's stylesheet, and a policy that forbids any fetch.
-import { readFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
+import { CONTENT_SECURITY_POLICY, uplotAssets } from './html-assets.js'
 import type { ChartSeries } from './html-charts.js'
 import { escapeHtml, inlineSafe, jsonForScript } from './html-escape.js'
 import { REPORT_STYLE } from './html-style.js'
 
-const CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:"
 
 /** Verdict colours beyond the run report's pass/fail: an amber for DEGRADED. */
 const EXTRA_STYLE = `
@@ -18,18 +16,7 @@ tr.degraded td.result { color: #8a5a00; font-weight: 700; }
 .broke li { margin: 3px 0; }
 `
 
-let assets: { script: string; style: string } | undefined
 
-function uplotAssets(): { script: string; style: string } {
-  if (assets === undefined) {
-    const require = createRequire(import.meta.url)
-    assets = {
-      script: readFileSync(require.resolve('uplot/dist/uPlot.iife.min.js'), 'utf8'),
-      style: readFileSync(require.resolve('uplot/dist/uPlot.min.css'), 'utf8'),
-    }
-  }
-  return assets
-}
 
 export interface PageParts {
   title: string

@@ -1,9 +1,8 @@
 // The run report as one self-contained HTML file: verdict first, then charts (uPlot, inlined)
 // and tables. No network access at all: scripts, styles and data are inside the file, and its
 // Content-Security-Policy forbids loading anything else.
-import { readFileSync } from 'node:fs'
+import { CONTENT_SECURITY_POLICY, uplotAssets } from './html-assets.js'
 import { mkdir, writeFile } from 'node:fs/promises'
-import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import type { Summary } from '../summary.js'
 import { formatDuration } from './format.js'
@@ -33,27 +32,9 @@ export interface HtmlReportOptions {
   title?: string
 }
 
-interface UplotAssets {
-  script: string
-  style: string
-}
 
-let assets: UplotAssets | undefined
 
-/** uPlot's browser build and stylesheet, read once from node_modules. */
-function uplotAssets(): UplotAssets {
-  if (assets === undefined) {
-    const require = createRequire(import.meta.url)
-    assets = {
-      script: readFileSync(require.resolve('uplot/dist/uPlot.iife.min.js'), 'utf8'),
-      style: readFileSync(require.resolve('uplot/dist/uPlot.min.css'), 'utf8'),
-    }
-  }
-  return assets
-}
 
-/** Nothing may be fetched: inline scripts and styles, data: images, and nothing else. */
-const CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:"
 
 const CHART_GROUPS: { title: string; ids: string[] }[] = [
   { title: 'Latency over time', ids: ['ttft', 'e2e'] },

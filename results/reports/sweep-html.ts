@@ -45,20 +45,28 @@ export function buildSweepCharts(document: SweepDocument): SweepChartsData {
   const steps = [...document.steps].sort((a, b) => a.load - b.load)
   const unit = sweepLoadUnit(document)
   const x = steps.map((step) => step.load)
-  const latency: SweepChart = {
-    id: 'sweep-latency',
-    title: 'Latency against load',
-    caption: 'p50 and p95 time to first token and to the full answer at each step, measured from the scheduled send. Dashed red: the SLOs.',
+  const ttft: SweepChart = {
+    id: 'sweep-ttft',
+    title: 'Time to first token against load',
+    caption: 'p50 and p95 time to the first token at each step, measured from the scheduled send: where queueing shows first. Dashed red: the SLO.',
     leftLabel: 'milliseconds',
     series: [
       line({ label: 'TTFT p50', color: COLORS.ttft[0], values: steps.map((s) => s.ttftMs.p50), suffix: ' ms' }),
       line({ label: 'TTFT p95', color: COLORS.ttft[2], values: steps.map((s) => s.ttftMs.p95), suffix: ' ms' }),
+    ],
+  }
+  if (document.slo.ttft_ms !== undefined) ttft.series.push(line({ label: 'TTFT SLO', color: '#b3261e', values: steps.map(() => document.slo.ttft_ms as number), dash: true, suffix: ' ms' }))
+  const e2e: SweepChart = {
+    id: 'sweep-e2e',
+    title: 'Time to full answer against load',
+    caption: 'p50 and p95 time to the whole answer at each step. It grows with the answers’ length as well as with the load.',
+    leftLabel: 'milliseconds',
+    series: [
       line({ label: 'e2e p50', color: COLORS.e2e[0], values: steps.map((s) => s.e2eMs.p50), suffix: ' ms' }),
       line({ label: 'e2e p95', color: COLORS.e2e[2], values: steps.map((s) => s.e2eMs.p95), suffix: ' ms' }),
     ],
   }
-  if (document.slo.ttft_ms !== undefined) latency.series.push(line({ label: 'TTFT SLO', color: '#b3261e', values: steps.map(() => document.slo.ttft_ms as number), dash: true, suffix: ' ms' }))
-  if (document.slo.e2e_ms !== undefined) latency.series.push(line({ label: 'e2e SLO', color: '#8c2f39', values: steps.map(() => document.slo.e2e_ms as number), dash: true, suffix: ' ms' }))
+  if (document.slo.e2e_ms !== undefined) e2e.series.push(line({ label: 'e2e SLO', color: '#8c2f39', values: steps.map(() => document.slo.e2e_ms as number), dash: true, suffix: ' ms' }))
   const throughput: SweepChart = {
     id: 'sweep-throughput',
     title: 'Served throughput and goodput against load',
@@ -75,7 +83,7 @@ export function buildSweepCharts(document: SweepDocument): SweepChartsData {
   const markers: SweepChartsData['markers'] = []
   if (document.analysis.maxLoadMeetingSlo !== null) markers.push({ at: document.analysis.maxLoadMeetingSlo, label: `meets SLOs up to ${formatLoad(document.analysis.maxLoadMeetingSlo)}`, color: '#1f7a44' })
   if (document.analysis.knee !== null) markers.push({ at: document.analysis.knee.load, label: `knee ${formatLoad(document.analysis.knee.load)}`, color: '#b3261e' })
-  return { unit, xLabel: document.mode === 'rate' ? 'offered load (requests per second, log scale)' : 'concurrent users (log scale)', x, markers, charts: [latency, throughput] }
+  return { unit, xLabel: document.mode === 'rate' ? 'offered load (requests per second, log scale)' : 'concurrent users (log scale)', x, markers, charts: [ttft, e2e, throughput] }
 }
 
 /** Draws the sweep charts with uPlot: x is the load on a log-2 axis, each step a point. */

@@ -116,15 +116,15 @@ describe('gauntlet sweep against the overloaded mock', () => {
     expect(result.stdout).toContain(`knee: ${sweep.analysis.knee?.reason ?? ''}`)
   })
 
-  it.skipIf(!chromiumAvailable())('sweep.html loads in headless Chromium with no errors and draws both charts', async () => {
+  it.skipIf(!chromiumAvailable())('sweep.html loads in headless Chromium with no errors and draws its three charts', async () => {
     const path = join(dir, 'sweep', 'sweep.html')
     expect(existsSync(path)).toBe(true)
     const browser = await launchChromium()
     try {
       const { page, problems, close } = await openFile(browser, path, { width: 1100 })
       await page.waitForFunction("document.documentElement.getAttribute('data-charts') !== null", undefined, { timeout: 15_000 })
-      expect(await page.evaluate("document.documentElement.getAttribute('data-charts')")).toBe('2')
-      expect(await page.locator('#chart-sweep-latency canvas').count()).toBe(1)
+      expect(await page.evaluate("document.documentElement.getAttribute('data-charts')")).toBe('3')
+      for (const id of ['sweep-ttft', 'sweep-e2e', 'sweep-throughput']) expect(await page.locator(`#chart-${id} canvas`).count()).toBe(1)
       expect(problems).toEqual({ errors: [], failedRequests: [], networkRequests: [] })
       const shot = process.env['GAUNTLET_UPDATE_DOCS'] === '1' ? join(ROOT, 'docs', 'img', 'sweep.png') : join(dir, 'sweep.png')
       await page.screenshot({ path: shot, fullPage: true })

@@ -162,10 +162,12 @@ describe('sweep reports', () => {
   it('chart data: one x per step, latency and throughput series equal to the steps, markers at the knee and the SLO limit', () => {
     const charts = buildSweepCharts(document(steps))
     expect(charts.x).toEqual([2, 4, 8])
-    const latency = charts.charts[0]
-    expect(latency?.series.find((s) => s.label === 'TTFT p95')?.values).toEqual([500, 700, 900])
-    expect(latency?.series.find((s) => s.label === 'TTFT SLO')?.values).toEqual([2_000, 2_000, 2_000])
-    const throughput = charts.charts[1]
+    expect(charts.charts.map((chart) => chart.id)).toEqual(['sweep-ttft', 'sweep-e2e', 'sweep-throughput'])
+    const ttft = charts.charts[0]
+    expect(ttft?.series.find((s) => s.label === 'TTFT p95')?.values).toEqual([500, 700, 900])
+    expect(ttft?.series.find((s) => s.label === 'TTFT SLO')?.values).toEqual([2_000, 2_000, 2_000])
+    expect(charts.charts[1]?.series.find((s) => s.label === 'e2e SLO')?.values).toEqual([10_000, 10_000, 10_000])
+    const throughput = charts.charts[2]
     expect(throughput?.series.find((s) => s.label === 'served')?.values).toEqual([2, 3.2, 3.3])
     expect(throughput?.series.find((s) => s.label === 'offered')?.values).toEqual([2, 4, 8])
     expect(throughput?.series.find((s) => s.label === 'goodput share')?.values).toEqual([100, 100, 40])
@@ -189,5 +191,14 @@ describe('sweep flags', () => {
     expect(() => geometricRates(1, 1, 4)).toThrow(/--factor must be a number > 1/)
     expect(parseLoadList('--rates', '1, 2.5,4', false)).toEqual([1, 2.5, 4])
     expect(() => parseLoadList('--users', '8,x', true)).toThrow(/--users 'x' must be a whole number/)
+  })
+})
+
+describe('sweep options', () => {
+  it('rejects steps that do not increase, both rates and users, and short steps, before anything starts', async () => {
+    const { runSweep } = await import('../../../load/sweep.js')
+    await expect(runSweep({ target: 'mock:fast', rates: [4, 2] })).rejects.toThrow(/steps must increase \(got 4,2\)/)
+    await expect(runSweep({ target: 'mock:fast', rates: [1], users: [2] })).rejects.toThrow(/give either rates/)
+    await expect(runSweep({ target: 'mock:fast', rates: [1], stepDurationMs: 500 })).rejects.toThrow(/--step-duration must be at least 1s/)
   })
 })
