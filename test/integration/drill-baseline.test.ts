@@ -1,55 +1,16 @@
 // `gauntlet drill --baseline`: two short drills against the embedded mock, the second with the
 // vendor 400 ms slower in its baseline phase; drift flags latency and nothing else. Also the
 // one-line errors for a missing baseline folder and a bad timeline.
-import { spawn } from 'node:child_process'
-import { readFileSync } from 'node:fs'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DrillDocument } from '../../results/drill.js'
-import { assertBuilt, CLI, runCli, type CliResult } from '../helpers/cli.js'
+import { runCli, type CliResult } from '../helpers/cli.js'
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
-const DIST = join(dirname(CLI), '..')
 
-/** Until the command is wired into bin/commands/index.ts, the same module behind a minimal main. */
-async function gauntlet(args: string[], workDir: string, timeoutMs = 90_000): Promise<CliResult> {
-  assertBuilt()
-  const command = args[0] as string
-  if (readFileSync(join(DIST, 'bin', 'commands', 'index.js'), 'utf8').includes(`./${command}.js`)) return runCli(args, { timeoutMs })
-  const harness = join(workDir, `harness-${command}.mjs`)
-  await writeFile(
-    harness,
-    `import { Command, CommanderError } from ${JSON.stringify(pathToFileURL(join(ROOT, 'node_modules', 'commander', 'esm.mjs')).href)}
-import { register } from ${JSON.stringify(pathToFileURL(join(DIST, 'bin', 'commands', `${command}.js`)).href)}
-const program = new Command().name('gauntlet').exitOverride()
-let code = 0
-register(program, (c) => { code = c })
-try {
-  await program.parseAsync(process.argv)
-  process.exitCode = code
-} catch (error) {
-  if (error instanceof CommanderError) process.exitCode = error.exitCode === 0 ? 0 : 2
-  else if (error && error.name === 'UserError') { process.stderr.write('gauntlet: ' + error.message + '\\n'); process.exitCode = 2 }
-  else { process.stderr.write(String(error && error.stack || error) + '\\n'); process.exitCode = 1 }
-}
-`,
-  )
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [harness, ...args], { env: { ...process.env, FORCE_COLOR: '0' }, stdio: ['ignore', 'pipe', 'pipe'] })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
-    child.on('error', reject)
-    child.on('close', (code, signal) => {
-      clearTimeout(timer)
-      resolve({ code, signal, stdout, stderr })
-    })
-  })
+function gauntlet(args: string[], _workDir: string, timeoutMs = 90_000): Promise<CliResult> {
+  return runCli(args, { timeoutMs })
 }
 
 function timeline(baselineFaults: unknown[]): unknown {
