@@ -77,3 +77,42 @@ export function createProgressPrinter(render: () => string, options: { plainEver
     },
   }
 }
+
+/**
+ * What every long-running command (run, compare, drill) wires the same way: live progress,
+ * log lines that do not tear the progress line, and Ctrl-C turned into a clean stop.
+ */
+export interface CliRunChrome {
+  /** Redraw the progress line (call from onProgress). */
+  progress(): void
+  /** Print a line to stderr above the progress line. */
+  log(line: string): void
+  /** Aborted by the first SIGINT/SIGTERM. */
+  readonly signal: AbortSignal
+  /** Clear the progress line before printing results. */
+  done(): void
+  /** Stop listening for signals. */
+  dispose(): void
+}
+
+export function createCliRunChrome(
+  render: () => string,
+  interruptedMessage: string,
+  stderr: { write(text: string): unknown } = process.stderr,
+): CliRunChrome {
+  const printer = createProgressPrinter(render)
+  const signals = abortOnSignals(() => {
+    printer.done()
+    stderr.write(`${interruptedMessage} (Ctrl-C again to quit at once)\n`)
+  })
+  return {
+    progress: () => printer.update(),
+    log(line) {
+      printer.done()
+      stderr.write(`${line}\n`)
+    },
+    signal: signals.signal,
+    done: () => printer.done(),
+    dispose: () => signals.dispose(),
+  }
+}

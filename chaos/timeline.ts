@@ -142,8 +142,9 @@ export function parseTimeline(input: unknown, source = 'timeline'): Timeline {
 }
 
 /** Reads and validates a timeline file (JSON). */
-export async function loadTimeline(path: string): Promise<Timeline> {
-  return parseTimeline(await readJsonFile(path, '--timeline'), path)
+/** `flag` names the option the path came from in error messages (`--chaos`, `--timeline`). */
+export async function loadTimeline(path: string, flag = '--timeline'): Promise<Timeline> {
+  return parseTimeline(await readJsonFile(path, flag), path)
 }
 
 function createTimeline(phases: readonly TimelinePhase[], source: string): Timeline {

@@ -123,7 +123,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
     }
     retry = parsed
   } else if (options.retries !== undefined) retry = options.retries
-  const loadedTimeline = typeof options.chaos === 'string' ? await loadTimeline(options.chaos) : options.chaos
+  const loadedTimeline = typeof options.chaos === 'string' ? await loadTimeline(options.chaos, '--chaos') : options.chaos
   const priceTable = loadPriceTable(options.pricesPath)
 
   const cleanups: (() => Promise<void>)[] = []

@@ -9,7 +9,7 @@ import type { WorkforceAssumption } from '../../results/compare.js'
 import { renderCompareTerminal } from '../../results/reports/compare-terminal.js'
 import { formatDuration, formatMsValue, formatNumber } from '../../results/reports/format.js'
 import { writeJunit } from '../../results/reports/junit.js'
-import { abortOnSignals, collect, confirmOnTty, createProgressPrinter, parseNumberFlag } from '../cli-helpers.js'
+import { collect, confirmOnTty, createCliRunChrome, parseNumberFlag } from '../cli-helpers.js'
 import { EXIT_INTERRUPTED, EXIT_OK, EXIT_THRESHOLDS_FAILED } from '../exit-codes.js'
 import type { SetExitCode } from './index.js'
 import { buildRunOptions } from './run.js'
@@ -89,26 +89,23 @@ export function register(program: Command, setExitCode: SetExitCode, output: Com
     .action(async (flags: CompareFlags) => {
       const options = buildCompareOptions(flags)
       const latest = new Map<string, RunProgress>()
-      const printer = createProgressPrinter(() => renderCompareProgress(latest))
+      const chrome = createCliRunChrome(
+        () => renderCompareProgress(latest),
+        'interrupted: stopping sends on every target, writing partial summaries',
+        output.stderr,
+      )
       if (flags.quiet !== true) {
         options.onProgress = (label, progress) => {
           latest.set(label, progress)
-          printer.update()
+          chrome.progress()
         }
       }
-      options.log = (line) => {
-        printer.done()
-        output.stderr.write(`${line}\n`)
-      }
-      const signals = abortOnSignals(() => {
-        printer.done()
-        output.stderr.write('interrupted: stopping sends on every target, writing partial summaries (Ctrl-C again to quit at once)\n')
-      })
-      options.signal = signals.signal
+      options.log = chrome.log
+      options.signal = chrome.signal
       options.confirm = confirmOnTty
       try {
         const result = await compareTargets(options)
-        printer.done()
+        chrome.done()
         if (flags.junit !== undefined) {
           await writeJunit(
             flags.junit,
@@ -118,7 +115,7 @@ export function register(program: Command, setExitCode: SetExitCode, output: Com
         output.stdout.write(`${renderCompareTerminal(result.comparison, { outDir: result.outDir })}\n`)
         setExitCode(result.interrupted ? EXIT_INTERRUPTED : result.thresholdsPassed ? EXIT_OK : EXIT_THRESHOLDS_FAILED)
       } finally {
-        signals.dispose()
+        chrome.dispose()
       }
     })
 }

@@ -10,7 +10,7 @@ import { renderDrillTerminal } from '../../results/reports/drill-terminal.js'
 import { writeHtmlReport } from '../../results/reports/html.js'
 import { writeJunit, type JunitCase } from '../../results/reports/junit.js'
 import { renderProgressLine } from '../../results/reports/terminal.js'
-import { abortOnSignals, confirmOnTty, createProgressPrinter, parseNumberFlag } from '../cli-helpers.js'
+import { confirmOnTty, createCliRunChrome, parseNumberFlag } from '../cli-helpers.js'
 import { EXIT_INTERRUPTED, EXIT_OK, EXIT_THRESHOLDS_FAILED } from '../exit-codes.js'
 import type { SetExitCode } from './index.js'
 import { parseSlo } from './run.js'
@@ -160,26 +160,19 @@ export function register(program: Command, setExitCode: SetExitCode): void {
     .action(async (flags: DrillFlags) => {
       const options = buildDrillOptions(flags)
       let lastLine: string | undefined
-      const printer = createProgressPrinter(() => lastLine ?? '')
+      const chrome = createCliRunChrome(() => lastLine ?? '', 'interrupted: stopping the drill and writing a partial report')
       if (flags.quiet !== true) {
         options.onProgress = (progress) => {
           lastLine = renderProgressLine(progress)
-          printer.update()
+          chrome.progress()
         }
       }
-      options.log = (line) => {
-        printer.done()
-        process.stderr.write(`${line}\n`)
-      }
-      const signals = abortOnSignals(() => {
-        printer.done()
-        process.stderr.write('interrupted: stopping the drill and writing a partial report (Ctrl-C again to quit at once)\n')
-      })
-      options.signal = signals.signal
+      options.log = chrome.log
+      options.signal = chrome.signal
       options.confirm = confirmOnTty
       try {
         const result = await runDrill(options)
-        printer.done()
+        chrome.done()
         if (flags.report) {
           await writeHtmlReport(result.summary, result.outDir)
           await writeDrillHtml(result.document, result.summary, result.outDir)
@@ -188,7 +181,7 @@ export function register(program: Command, setExitCode: SetExitCode): void {
         process.stdout.write(`${renderDrillTerminal(result.document)}\n`)
         setExitCode(result.interrupted ? EXIT_INTERRUPTED : result.document.verdict.status === 'FAIL' ? EXIT_THRESHOLDS_FAILED : EXIT_OK)
       } finally {
-        signals.dispose()
+        chrome.dispose()
       }
     })
 }

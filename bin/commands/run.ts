@@ -10,7 +10,7 @@ import { writeHtmlReport } from '../../results/reports/html.js'
 import { writeJunit } from '../../results/reports/junit.js'
 import { renderProgressLine, renderTerminalSummary } from '../../results/reports/terminal.js'
 import type { Slo } from '../../results/summary.js'
-import { abortOnSignals, collect, confirmOnTty, createProgressPrinter, parseNumberFlag } from '../cli-helpers.js'
+import { collect, confirmOnTty, createCliRunChrome, parseNumberFlag } from '../cli-helpers.js'
 import { EXIT_INTERRUPTED, EXIT_OK, EXIT_THRESHOLDS_FAILED } from '../exit-codes.js'
 import type { SetExitCode } from './index.js'
 
@@ -94,33 +94,26 @@ export function register(program: Command, setExitCode: SetExitCode): void {
     .action(async (flags: RunFlags) => {
       const config = await loadConfig(flags.config)
       const options = buildRunOptions(flags, config)
-      const printer = createProgressPrinter(() => (lastLine === undefined ? '' : lastLine))
       let lastLine: string | undefined
+      const chrome = createCliRunChrome(() => lastLine ?? '', 'interrupted: stopping sends, aborting in-flight requests, writing a partial summary')
       if (flags.quiet !== true) {
         options.onProgress = (progress) => {
           lastLine = renderProgressLine(progress)
-          printer.update()
+          chrome.progress()
         }
       }
-      options.log = (line) => {
-        printer.done()
-        process.stderr.write(`${line}\n`)
-      }
-      const signals = abortOnSignals(() => {
-        printer.done()
-        process.stderr.write('interrupted: stopping sends, aborting in-flight requests, writing a partial summary (Ctrl-C again to quit at once)\n')
-      })
-      options.signal = signals.signal
+      options.log = chrome.log
+      options.signal = chrome.signal
       options.confirm = confirmOnTty
       try {
         const result = await run(options)
-        printer.done()
+        chrome.done()
         if (result.outDir !== null && flags.report) await writeHtmlReport(result.summary, result.outDir)
         if (flags.junit !== undefined) await writeJunit(flags.junit, [{ name: result.summary.name, summary: result.summary }])
         process.stdout.write(`${renderTerminalSummary(result.summary, { outDir: result.outDir })}\n`)
         setExitCode(result.interrupted ? EXIT_INTERRUPTED : result.thresholdsPassed ? EXIT_OK : EXIT_THRESHOLDS_FAILED)
       } finally {
-        signals.dispose()
+        chrome.dispose()
       }
     })
 }

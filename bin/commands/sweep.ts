@@ -9,7 +9,7 @@ import { writeSweepHtml } from '../../results/reports/sweep-html.js'
 import { renderSweepTerminal } from '../../results/reports/sweep-terminal.js'
 import { renderProgressLine } from '../../results/reports/terminal.js'
 import { formatLoad, type SweepCriteria } from '../../results/sweep.js'
-import { abortOnSignals, confirmOnTty, createProgressPrinter, parseNumberFlag } from '../cli-helpers.js'
+import { confirmOnTty, createCliRunChrome, parseNumberFlag } from '../cli-helpers.js'
 import { EXIT_INTERRUPTED, EXIT_OK } from '../exit-codes.js'
 import type { SetExitCode } from './index.js'
 import { parseSlo } from './run.js'
@@ -160,38 +160,30 @@ export function register(program: Command, setExitCode: SetExitCode): void {
     .action(async (flags: SweepFlags) => {
       const options = buildSweepOptions(flags)
       let lastLine: string | undefined
-      const printer = createProgressPrinter(() => lastLine ?? '')
+      const chrome = createCliRunChrome(() => lastLine ?? '', 'interrupted: finishing the current step as a partial run and writing the sweep so far')
       if (flags.quiet !== true) {
         options.onProgress = (step, progress) => {
           lastLine = `[${step.index}/${step.of}] ${renderProgressLine(progress)}`
-          printer.update()
+          chrome.progress()
         }
       }
-      options.log = (line) => {
-        printer.done()
-        process.stderr.write(`${line}\n`)
-      }
+      options.log = chrome.log
       options.onStep = (step) => {
-        printer.done()
         const p95 = step.ttftMs.p95 === null ? '–' : `${Math.round(step.ttftMs.p95)} ms`
-        process.stderr.write(
-          `  ${formatLoad(step.load)}${options.users === undefined ? ' req/s' : ' users'}: ${step.ok} ok of ${step.sent} sent, TTFT p95 ${p95}, goodput ${(step.goodputShare * 100).toFixed(1)} %, errors ${(step.errorRate * 100).toFixed(1)} %\n`,
+        chrome.log(
+          `  ${formatLoad(step.load)}${options.users === undefined ? ' req/s' : ' users'}: ${step.ok} ok of ${step.sent} sent, TTFT p95 ${p95}, goodput ${(step.goodputShare * 100).toFixed(1)} %, errors ${(step.errorRate * 100).toFixed(1)} %`,
         )
       }
-      const signals = abortOnSignals(() => {
-        printer.done()
-        process.stderr.write('interrupted: finishing the current step as a partial run and writing the sweep so far (Ctrl-C again to quit at once)\n')
-      })
-      options.signal = signals.signal
+      options.signal = chrome.signal
       options.confirm = confirmOnTty
       try {
         const result = await runSweep(options)
-        printer.done()
+        chrome.done()
         if (flags.report) await writeSweepHtml(result.document, result.outDir)
         process.stdout.write(`${renderSweepTerminal(result.document, { outDir: result.outDir })}\n`)
         setExitCode(result.interrupted ? EXIT_INTERRUPTED : EXIT_OK)
       } finally {
-        signals.dispose()
+        chrome.dispose()
       }
     })
 }

@@ -63,6 +63,7 @@ describe('gauntlet run (CLI)', () => {
     [['run', '--preset', 'peak-hour', '--mock', 'exact', '--patience', 'ttft=soon'], /--patience/],
     [['run', '--preset', 'peak-hour', '--mock', 'exact', '--max-spend', 'lots'], /--max-spend/],
     [['run', '--preset', 'peak-hour', '--target', 'openai:gpt-4o-mini'], /OPENAI_API_KEY/],
+    [['run', '--preset', 'peak-hour', '--mock', 'exact', '--chaos', '/no/such/timeline.json'], /^gauntlet: --chaos /],
   ])('rejects %j with one line and exit 2', async (args, pattern) => {
     const result = await runCli(args as string[], { env: { OPENAI_API_KEY: undefined } })
     expect(result.code, result.stderr).toBe(2)
