@@ -1,45 +1,18 @@
-// The serving simulator: capacity, a bounded queue, and one continuous-batching decode loop that
-// steps every running sequence together; plus a timed lane for exact TTFT/ITL requests.
+// The serving simulator: capacity, a bounded queue and one continuous-batching decode loop.
+// The loop steps every running sequence together; exact TTFT/ITL requests go to timed-lane.ts.
 //
 //   submit ─► (overhead) ─► slot free? ─► prefill ─┐   one step timer for all:
 //                  │            no ─► queue ──────►│   step = base + perSeq × decoding + perToken × prefill
 //                  │                 full ─► reject│   each step end: +1 token per decoding sequence,
 //   exact timing ─►└─► timed lane (heap of due times, one timer) ─► tokens at ttft, ttft + itl, …
 import { createRandom, type Random } from '../../core/random.js'
+import type { Sequence, SequenceCallbacks } from './sequence.js'
+import { createTimedLane } from './timed-lane.js'
+import { systemMockTimer, type MockTimer } from './timer.js'
 import type { MockProfile } from './types.js'
 
-/** Timer seam: real timers in the server, a virtual clock in unit tests. */
-export interface MockTimer {
-  /** Monotonic ms. */
-  now(): number
-  set(callback: () => void, delayMs: number): unknown
-  clear(handle: unknown): void
-}
-
-type SystemHandle = { immediate: ReturnType<typeof setImmediate> } | { timeout: ReturnType<typeof setTimeout> }
-
-/** Real timers; a zero delay runs on the next turn of the event loop (setTimeout would wait ≥ 1 ms). */
-export const systemMockTimer: MockTimer = {
-  now: () => performance.now(),
-  set: (callback, delayMs): SystemHandle =>
-    delayMs <= 0 ? { immediate: setImmediate(callback) } : { timeout: setTimeout(callback, delayMs) },
-  clear: (handle) => {
-    const system = handle as SystemHandle
-    if ('immediate' in system) clearImmediate(system.immediate)
-    else clearTimeout(system.timeout)
-  },
-}
-
-export interface SequenceCallbacks {
-  /** A slot was granted (streaming answers send their headers now). `queueMs`: time spent queued. */
-  onStart(queueMs: number): void
-  /** Token `index` (0-based) is generated now. Returning `false` stops the sequence (no `onEnd`). */
-  onToken(index: number): boolean | void
-  /** Every token was generated. */
-  onEnd(): void
-  /** The queue was full: no slot, nothing generated. */
-  onReject(): void
-}
+export type { SequenceCallbacks } from './sequence.js'
+export { systemMockTimer, type MockTimer } from './timer.js'
 
 export type SequenceTiming = { kind: 'simulated' } | { kind: 'exact'; ttftMs: number; itlMs: number }
 
@@ -90,30 +63,8 @@ export interface MockSchedulerOptions {
   random?: Random
 }
 
-type State = 'arriving' | 'queued' | 'prefill' | 'decode' | 'timed' | 'done'
-
-interface Sequence {
-  state: State
-  inputTokens: number
-  outputTokens: number
-  emitted: number
-  callbacks: SequenceCallbacks
-  arrivedAtMs: number
-  queuedAtMs: number
-  arrivalTimer: unknown
-  prefillLeft: number
-  prefillThisStep: number
-  prefillStep: number
-  decodeSlot: number
-  dueAtMs: number
-  itlMs: number
-  heapSlot: number
-}
-
 /** Late timers are caught up (absolute schedule) unless this far behind; then the loop re-anchors. */
 const MAX_CATCH_UP_MS = 50
-/** Timers have millisecond resolution: a sequence this close to due is served now. */
-const DUE_TOLERANCE_MS = 0.5
 
 export function createMockScheduler(options: MockSchedulerOptions): MockScheduler {
   const { capacity, maxQueue, timing } = options.profile
@@ -121,14 +72,12 @@ export function createMockScheduler(options: MockSchedulerOptions): MockSchedule
   const overheadRandom = (options.random ?? createRandom(1)).fork('overhead')
 
   let running = 0
-  let timed = 0
   let arriving = 0
   let queuedCount = 0
   const queue: Sequence[] = []
   let queueHead = 0
   let prefilling: Sequence[] = []
   const decoding: Sequence[] = []
-  const heap: Sequence[] = []
 
   const arrivingSet = new Set<Sequence>()
   let stepTimer: unknown
@@ -136,14 +85,13 @@ export function createMockScheduler(options: MockSchedulerOptions): MockSchedule
   let finishing = false
   let stepId = 0
   let stepEndAtMs = 0
-  let timedTimer: unknown
-  let timedTimerAtMs = Infinity
   let closed = false
 
   const stats = { peakActive: 0, peakQueued: 0, rejectedQueueFull: 0, completed: 0, cancelled: 0, tokens: 0, steps: 0 }
 
   const notePeaks = (): void => {
-    if (running + timed > stats.peakActive) stats.peakActive = running + timed
+    const active = running + timedLane.size()
+    if (active > stats.peakActive) stats.peakActive = active
     if (queuedCount > stats.peakQueued) stats.peakQueued = queuedCount
   }
 
@@ -286,114 +234,14 @@ export function createMockScheduler(options: MockSchedulerOptions): MockSchedule
 
   // ---- timed lane (exact TTFT / ITL) -----------------------------------------------------------
 
-  const heapSwap = (i: number, j: number): void => {
-    const a = heap[i] as Sequence
-    const b = heap[j] as Sequence
-    heap[i] = b
-    heap[j] = a
-    b.heapSlot = i
-    a.heapSlot = j
-  }
-  const siftUp = (index: number): void => {
-    let i = index
-    while (i > 0) {
-      const parent = (i - 1) >> 1
-      if ((heap[parent] as Sequence).dueAtMs <= (heap[i] as Sequence).dueAtMs) break
-      heapSwap(i, parent)
-      i = parent
-    }
-  }
-  const siftDown = (index: number): void => {
-    let i = index
-    for (;;) {
-      const left = 2 * i + 1
-      const right = left + 1
-      let smallest = i
-      if (left < heap.length && (heap[left] as Sequence).dueAtMs < (heap[smallest] as Sequence).dueAtMs) smallest = left
-      if (right < heap.length && (heap[right] as Sequence).dueAtMs < (heap[smallest] as Sequence).dueAtMs) smallest = right
-      if (smallest === i) return
-      heapSwap(i, smallest)
-      i = smallest
-    }
-  }
-  const heapRemove = (sequence: Sequence): void => {
-    const index = sequence.heapSlot
-    // Instant answers never enter the heap.
-    if (index < 0 || heap[index] !== sequence) return
-    sequence.heapSlot = -1
-    const last = heap.pop()
-    if (last === undefined || last === sequence) return
-    heap[index] = last
-    last.heapSlot = index
-    siftDown(index)
-    siftUp(last.heapSlot)
-  }
-
-  const armTimed = (): void => {
-    const top = heap[0]
-    if (top === undefined || closed) return
-    if (timedTimer !== undefined) {
-      if (timedTimerAtMs <= top.dueAtMs) return
-      timer.clear(timedTimer)
-    }
-    timedTimerAtMs = top.dueAtMs
-    timedTimer = timer.set(runTimed, Math.max(0, top.dueAtMs - timer.now()))
-  }
-
-  const finishTimed = (sequence: Sequence): void => {
-    sequence.state = 'done'
-    timed--
-    stats.completed++
-    sequence.callbacks.onEnd()
-  }
-
-  const runTimed = (): void => {
-    timedTimer = undefined
-    timedTimerAtMs = Infinity
-    if (closed) return
-    const now = timer.now()
-    for (;;) {
-      const sequence = heap[0]
-      if (sequence === undefined || sequence.dueAtMs > now + DUE_TOLERANCE_MS) break
-      if (sequence.emitted >= sequence.outputTokens) {
-        heapRemove(sequence)
-        finishTimed(sequence)
-        continue
-      }
-      emit(sequence)
-      if (sequence.state !== 'timed') continue // cancelled by its own callback; already removed
-      if (sequence.emitted >= sequence.outputTokens) {
-        heapRemove(sequence)
-        finishTimed(sequence)
-      } else {
-        // Absolute schedule: a late timer catches up instead of stretching the whole answer.
-        sequence.dueAtMs += sequence.itlMs
-        siftDown(sequence.heapSlot)
-      }
-    }
-    armTimed()
-  }
-
-  const submitTimed = (sequence: Sequence, ttftMs: number, itlMs: number): void => {
-    sequence.state = 'timed'
-    sequence.itlMs = itlMs
-    timed++
-    notePeaks()
-    sequence.callbacks.onStart(0)
-    if (sequence.state !== 'timed') return
-    const now = timer.now()
-    if (ttftMs <= 0 && itlMs <= 0 && sequence.arrivedAtMs <= now) {
-      // Instant: the whole answer now, no timer at all.
-      while (sequence.state === 'timed' && sequence.emitted < sequence.outputTokens) emit(sequence)
-      if (sequence.state === 'timed') finishTimed(sequence)
-      return
-    }
-    sequence.dueAtMs = sequence.arrivedAtMs + ttftMs
-    sequence.heapSlot = heap.length
-    heap.push(sequence)
-    siftUp(sequence.heapSlot)
-    armTimed()
-  }
+  const timedLane = createTimedLane({
+    timer,
+    emit,
+    onEnter: notePeaks,
+    onFinish: () => {
+      stats.completed++
+    },
+  })
 
   // ---- public ----------------------------------------------------------------------------------
 
@@ -417,8 +265,7 @@ export function createMockScheduler(options: MockSchedulerOptions): MockSchedule
         running--
         break
       case 'timed':
-        heapRemove(sequence)
-        timed--
+        timedLane.remove(sequence)
         break
     }
     const freedSlot = sequence.state === 'prefill' || sequence.state === 'decode'
@@ -450,7 +297,7 @@ export function createMockScheduler(options: MockSchedulerOptions): MockSchedule
       const handle: SequenceHandle = { cancel: () => cancel(sequence) }
       if (closed) return handle
       if (request.timing.kind === 'exact') {
-        submitTimed(sequence, request.timing.ttftMs, request.timing.itlMs)
+        timedLane.submit(sequence, request.timing.ttftMs, request.timing.itlMs)
         return handle
       }
       arriving++
@@ -474,7 +321,7 @@ export function createMockScheduler(options: MockSchedulerOptions): MockSchedule
     stats: () => ({
       running,
       decoding: decoding.length,
-      timed,
+      timed: timedLane.size(),
       queued: queuedCount,
       arriving,
       ...stats,
@@ -482,18 +329,16 @@ export function createMockScheduler(options: MockSchedulerOptions): MockSchedule
     close() {
       closed = true
       if (stepTimer !== undefined) timer.clear(stepTimer)
-      if (timedTimer !== undefined) timer.clear(timedTimer)
       stepTimer = undefined
-      timedTimer = undefined
+      timedLane.close()
       for (const sequence of arrivingSet) timer.clear(sequence.arrivalTimer)
-      for (const sequence of [...arrivingSet, ...queue.slice(queueHead), ...prefilling, ...decoding, ...heap]) {
+      for (const sequence of [...arrivingSet, ...queue.slice(queueHead), ...prefilling, ...decoding]) {
         sequence.state = 'done'
       }
       arrivingSet.clear()
       queue.length = 0
       prefilling = []
       decoding.length = 0
-      heap.length = 0
     },
   }
 }
