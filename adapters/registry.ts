@@ -1,23 +1,19 @@
-// Adapter names → create functions, and target specs → ready adapters. The plugin seam: a
-// user's config can `registerAdapter('my-gateway', create)` and then use `my-gateway:model`.
+// Adapter names → definitions (create function, default base URL), the one list of names: target
+// parsing asks it which adapters exist. The plugin seam: a user's config can
+// `registerAdapter('my-gateway', create)` and then use `my-gateway:model`.
+// A built-in is its folder plus one line in `definitions` below.
 import { GauntletError, UserError } from '../core/errors.js'
-import { ANTHROPIC_BASE_URL_ENV, ANTHROPIC_DEFAULT_BASE_URL, createAnthropicAdapter } from './anthropic/index.js'
-import { AZURE_ENDPOINT_ENV, createAzureAdapter } from './azure/index.js'
-import {
-  OPENAI_BASE_URL_ENV,
-  OPENAI_DEFAULT_BASE_URL,
-  createOpenAiAdapter,
-  createOpenAiCompatibleAdapter,
-} from './openai-compatible/index.js'
-import { envValue } from './settings.js'
-import { allowTargetAdapterName, BUILTIN_ADAPTERS, mockEndpointTarget, type TargetSpec } from './target.js'
-import type { Adapter, AdapterSettings, CreateAdapter } from './types.js'
+import { anthropicDefinition } from './anthropic/definition.js'
+import { azureDefinition } from './azure/definition.js'
+import { openAiCompatibleDefinition, openAiDefinition } from './openai-compatible/definition.js'
+import { mockEndpointTarget, type TargetSpec } from './target-spec.js'
+import type { Adapter, AdapterDefinition, AdapterSettings, CreateAdapter } from './types.js'
 
-const factories = new Map<string, CreateAdapter>([
-  ['openai', createOpenAiAdapter],
-  ['openai-compatible', createOpenAiCompatibleAdapter],
-  ['anthropic', createAnthropicAdapter],
-  ['azure', createAzureAdapter],
+const definitions = new Map<string, AdapterDefinition>([
+  ['openai', openAiDefinition],
+  ['openai-compatible', openAiCompatibleDefinition],
+  ['anthropic', anthropicDefinition],
+  ['azure', azureDefinition],
 ])
 
 export interface RegisterAdapterOptions {
@@ -37,22 +33,24 @@ export function registerAdapter(name: string, create: CreateAdapter, options: Re
     throw new UserError('CONFIG_INVALID', `adapter '${name}': expected a create function (settings) => Adapter, received ${typeof create}`)
   }
   // Loading the same config twice registers the same function again: that is not a clash.
-  if (factories.get(name) === create) return
-  if (factories.has(name) && options.replace !== true) {
+  if (definitions.get(name)?.create === create) return
+  if (definitions.has(name) && options.replace !== true) {
     throw new UserError('CONFIG_INVALID', `adapter '${name}' is already registered; pick another name or pass { replace: true }`)
   }
-  factories.set(name, create)
-  allowTargetAdapterName(name)
+  definitions.set(name, { create })
+}
+
+export function getAdapterDefinition(name: string): AdapterDefinition | undefined {
+  return definitions.get(name)
 }
 
 export function getAdapterFactory(name: string): CreateAdapter | undefined {
-  return factories.get(name)
+  return definitions.get(name)?.create
 }
 
-/** Registered names, built-ins first. */
+/** Registered names, built-ins first (a replaced built-in keeps its place). */
 export function listAdapters(): string[] {
-  const builtins: readonly string[] = BUILTIN_ADAPTERS
-  return [...builtins, ...[...factories.keys()].filter((name) => !builtins.includes(name))]
+  return [...definitions.keys()]
 }
 
 /** Settings shared by every target of a run (a target spec supplies adapter, model, base URL). */
@@ -75,7 +73,7 @@ export function createAdapterFromTarget(spec: TargetSpec, options: TargetAdapter
     }
     return createAdapterFromTarget(mockEndpointTarget(spec, root), settings)
   }
-  const create = factories.get(spec.adapter)
+  const create = getAdapterFactory(spec.adapter)
   if (create === undefined) {
     throw new UserError('TARGET_INVALID', `target ${spec.label}: unknown adapter '${spec.adapter}' (expected one of ${listAdapters().join(', ')}, mock); register it with registerAdapter() first`)
   }
@@ -83,20 +81,9 @@ export function createAdapterFromTarget(spec: TargetSpec, options: TargetAdapter
 }
 
 /**
- * Where a built-in adapter sends requests when the target names no base URL (for a chaos
- * proxy put in front of it). Undefined when there is none (openai-compatible/azure unset).
+ * Where an adapter sends requests when the target names no base URL (for a chaos proxy put in
+ * front of it). Undefined when there is none (openai-compatible/azure unset, most plugins).
  */
 export function defaultBaseUrl(adapter: string, env: Record<string, string | undefined> = process.env): string | undefined {
-  switch (adapter) {
-    case 'openai':
-      return envValue(env, OPENAI_BASE_URL_ENV) ?? OPENAI_DEFAULT_BASE_URL
-    case 'openai-compatible':
-      return envValue(env, OPENAI_BASE_URL_ENV)
-    case 'anthropic':
-      return envValue(env, ANTHROPIC_BASE_URL_ENV) ?? ANTHROPIC_DEFAULT_BASE_URL
-    case 'azure':
-      return envValue(env, AZURE_ENDPOINT_ENV)
-    default:
-      return undefined
-  }
+  return definitions.get(adapter)?.defaultBaseUrl?.(env)
 }

@@ -1,7 +1,7 @@
 // Resolving an adapter's settings once, at creation: environment, base URL, API key, headers.
 // A missing key for a real vendor fails here, before anything is sent.
 import { UserError } from '../core/errors.js'
-import { isLoopbackUrl, parseBaseUrl } from './target.js'
+import { isLoopbackUrl, parseBaseUrl } from './urls.js'
 
 export type Env = Record<string, string | undefined>
 
@@ -71,7 +71,8 @@ export function mergeHeaders(...sets: ReadonlyArray<Record<string, string> | und
   const result: Record<string, string> = {}
   for (const set of sets) {
     if (set === undefined) continue
-    for (const [name, value] of Object.entries(set)) result[name.toLowerCase()] = value
+    // for…in, not Object.entries: this runs for every request sent.
+    for (const name in set) result[name.toLowerCase()] = set[name] as string
   }
   return result
 }

@@ -5,7 +5,7 @@
 // Chunks may split anywhere (mid-line, mid-CRLF, mid-UTF-8 character): the streaming decoder
 // holds partial characters and the parser holds partial lines. Line scanning happens inside
 // eventsource-parser (indexOf over whole chunks), so there is no per-byte work here.
-import { createParser, type EventSourceParser } from 'eventsource-parser'
+import { createParser, type EventSourceMessage, type EventSourceParser } from 'eventsource-parser'
 import { AdapterError } from '../core/errors.js'
 
 export interface SseEvent {
@@ -40,23 +40,25 @@ export interface SseDecoderOptions {
 const NO_EVENTS: readonly SseEvent[] = Object.freeze([])
 const DEFAULT_MAX_BUFFER_CHARS = 8 * 1024 * 1024
 
-export function createSseDecoder(options: SseDecoderOptions = {}): SseDecoder {
+/** Feeds body chunks; completed events go to the reader's callback as they complete. */
+export interface SseReader {
+  push(chunk: Uint8Array): void
+  /** Ends the stream, as `SseDecoder.end`. */
+  end(): void
+}
+
+/**
+ * The callback form of the decoder, for the engine's hot path: each completed event is handed
+ * over as the parser made it (no copy, no array). Its `event`/`id` may be present as undefined.
+ */
+export function createSseReader(onEvent: (event: SseEvent) => void, options: SseDecoderOptions = {}): SseReader {
   const maxBufferChars = options.maxBufferChars ?? DEFAULT_MAX_BUFFER_CHARS
   const decoder = new TextDecoder('utf-8')
   // A CR at the very end may be the first half of CRLF, so the parser holds it; at end of stream
   // it is a line end in its own right and must be completed.
   let endsWithCr = false
-  let completed: SseEvent[] | undefined
   const parser: EventSourceParser = createParser({
-    onEvent: (message) => {
-      // Build a fresh object with only the fields that are present, so events compare equal
-      // whatever the parser left as `undefined`.
-      const event: SseEvent = { data: message.data }
-      if (message.event !== undefined) event.event = message.event
-      if (message.id !== undefined) event.id = message.id
-      if (completed === undefined) completed = [event]
-      else completed.push(event)
-    },
+    onEvent: onEvent as (message: EventSourceMessage) => void,
     onError: (error) => {
       // Unknown fields and bad `retry:` values are ignorable by the spec; only the buffer cap
       // means the stream cannot be SSE.
@@ -69,6 +71,32 @@ export function createSseDecoder(options: SseDecoderOptions = {}): SseDecoder {
     },
     maxBufferSize: maxBufferChars,
   })
+  const feed = (text: string): void => {
+    if (text.length === 0) return
+    parser.feed(text)
+    endsWithCr = text.charCodeAt(text.length - 1) === 13
+  }
+  return {
+    push: (chunk) => feed(decoder.decode(chunk, { stream: true })),
+    end() {
+      feed(decoder.decode())
+      if (endsWithCr) parser.feed('\n')
+      parser.reset()
+    },
+  }
+}
+
+export function createSseDecoder(options: SseDecoderOptions = {}): SseDecoder {
+  let completed: SseEvent[] | undefined
+  const reader = createSseReader((message) => {
+    // A fresh object with only the fields that are present, so events compare equal whatever
+    // the parser left as `undefined`.
+    const event: SseEvent = { data: message.data }
+    if (message.event !== undefined) event.event = message.event
+    if (message.id !== undefined) event.id = message.id
+    if (completed === undefined) completed = [event]
+    else completed.push(event)
+  }, options)
   const take = (): readonly SseEvent[] => {
     const events = completed
     completed = undefined
@@ -76,21 +104,11 @@ export function createSseDecoder(options: SseDecoderOptions = {}): SseDecoder {
   }
   return {
     push(chunk) {
-      const text = decoder.decode(chunk, { stream: true })
-      if (text.length > 0) {
-        parser.feed(text)
-        endsWithCr = text.charCodeAt(text.length - 1) === 13
-      }
+      reader.push(chunk)
       return take()
     },
     end() {
-      const tail = decoder.decode()
-      if (tail.length > 0) {
-        parser.feed(tail)
-        endsWithCr = tail.charCodeAt(tail.length - 1) === 13
-      }
-      if (endsWithCr) parser.feed('\n')
-      parser.reset()
+      reader.end()
       return take()
     },
   }

@@ -9,50 +9,13 @@
 // Model names may themselves hold `:` (Ollama `llama3:8b`) or `@` (`claude-3-5-sonnet@20240620`),
 // so only an `@` followed by `scheme://` starts the base URL.
 import { UserError } from '../core/errors.js'
-import { redactUrl } from './http.js'
+import { displayUrl } from './http.js'
+import { getAdapterDefinition, listAdapters } from './registry.js'
+import type { MockProtocol, TargetSpec } from './target-spec.js'
+import { parseBaseUrl } from './urls.js'
 
-export const BUILTIN_ADAPTERS = ['openai', 'openai-compatible', 'anthropic', 'azure'] as const
-export type BuiltinAdapterName = (typeof BUILTIN_ADAPTERS)[number]
-
-/** Which protocol the embedded mock is spoken to with. */
-export type MockProtocol = 'openai' | 'anthropic'
-
-/**
- * A parsed target. `kind: 'mock'` (adapter `mock`) is the embedded mock: the run command starts
- * it, then talks to it with `protocol` (see `mockEndpointTarget`). Everything else is an
- * endpoint: a vendor API, a self-hosted server, or a plugin adapter.
- */
-export interface TargetSpec {
-  kind: 'endpoint' | 'mock'
-  /** Adapter name (`openai`, `openai-compatible`, `anthropic`, `azure`, a plugin's, or `mock`). */
-  adapter: string
-  /** Vendor model id, Azure deployment name, or `mock-PROFILE` for the mock (it accepts any). */
-  model: string
-  /** As written in the spec (no trailing slash); absent means the adapter's env/default. */
-  baseUrl?: string
-  /** For reports and comparisons; holds no secrets. */
-  label: string
-  /** Mock only: the profile name (`typical-cloud`, `instant`, ...). */
-  profile?: string
-  /** Mock only: the protocol spoken to it; `openai` unless the spec says `/anthropic`. */
-  protocol?: MockProtocol
-}
-
-/**
- * The endpoint spec for a started mock: `openai` → openai-compatible at `ROOT/v1`,
- * `anthropic` → anthropic at `ROOT` (the mock serves /v1/chat/completions and /v1/messages).
- */
-export function mockEndpointTarget(spec: TargetSpec, mockRootUrl: string): TargetSpec {
-  const root = mockRootUrl.replace(/\/+$/, '')
-  const anthropic = spec.protocol === 'anthropic'
-  return {
-    kind: 'endpoint',
-    adapter: anthropic ? 'anthropic' : 'openai-compatible',
-    model: spec.model,
-    baseUrl: anthropic ? root : `${root}/v1`,
-    label: spec.label,
-  }
-}
+export { mockEndpointTarget, type MockProtocol, type TargetSpec } from './target-spec.js'
+export { isLoopbackUrl, isPrivateNetworkUrl, parseBaseUrl } from './urls.js'
 
 export interface ParseTargetOptions {
   /** Environment consulted for OPENAI_BASE_URL / AZURE_OPENAI_ENDPOINT (default `process.env`). */
@@ -63,16 +26,9 @@ export interface ParseTargetOptions {
 
 const EXAMPLES = 'e.g. openai:gpt-4o-mini, anthropic:claude-sonnet-4-5, openai-compatible:llama3@http://127.0.0.1:8000/v1 or mock:typical-cloud'
 
-/** Adapter names added by plugins (registry.ts `registerAdapter`), accepted by `parseTarget`. */
-const pluginAdapterNames = new Set<string>()
-
-/** Lets `parseTarget` accept a plugin adapter's name. Called by `registerAdapter`. */
-export function allowTargetAdapterName(name: string): void {
-  pluginAdapterNames.add(name)
-}
-
+/** Every name a target may start with: the registry's (built-ins first, then plugins) and `mock`. */
 export function knownTargetAdapterNames(): string[] {
-  return [...BUILTIN_ADAPTERS, ...pluginAdapterNames, 'mock']
+  return [...listAdapters(), 'mock']
 }
 
 /** Parses `adapter:model[@baseURL]`; every problem is `UserError('TARGET_INVALID')` with the fix. */
@@ -88,8 +44,9 @@ export function parseTarget(text: string, options: ParseTargetOptions = {}): Tar
   const adapter = spec.slice(0, colon).toLowerCase()
   const rest = spec.slice(colon + 1)
   if (adapter === 'mock') return parseMockTarget(rest, fail)
-  if (!(BUILTIN_ADAPTERS as readonly string[]).includes(adapter) && !pluginAdapterNames.has(adapter)) {
-    fail(`unknown adapter '${adapter}' (expected one of ${knownTargetAdapterNames().join(', ')})`)
+  const definition = getAdapterDefinition(adapter)
+  if (definition === undefined) {
+    return fail(`unknown adapter '${adapter}' (expected one of ${knownTargetAdapterNames().join(', ')})`)
   }
   let model = rest
   let baseUrl: string | undefined
@@ -106,18 +63,16 @@ export function parseTarget(text: string, options: ParseTargetOptions = {}): Tar
   }
   if (model === '') fail('the model name is empty', `name it after the colon, e.g. ${adapter}:gpt-4o-mini`)
   if (/\s/.test(model)) fail(`model name '${model}' contains whitespace`, 'remove the spaces (quote the whole --target value in the shell)')
-  if (adapter === 'openai-compatible' && baseUrl === undefined && nonEmpty(env['OPENAI_BASE_URL']) === undefined) {
-    fail('openai-compatible needs a base URL', `append @http://HOST:PORT/v1 (e.g. openai-compatible:${model}@http://127.0.0.1:8000/v1) or set OPENAI_BASE_URL`)
-  }
-  if (adapter === 'azure' && baseUrl === undefined && nonEmpty(env['AZURE_OPENAI_ENDPOINT']) === undefined) {
-    fail('azure needs its resource endpoint', `append @https://RESOURCE.openai.azure.com (e.g. azure:${model}@https://my-resource.openai.azure.com) or set AZURE_OPENAI_ENDPOINT`)
+  const required = definition.baseUrlRequired
+  if (required !== undefined && baseUrl === undefined && definition.defaultBaseUrl?.(env) === undefined) {
+    fail(required.problem, required.fix(model))
   }
   return {
     kind: 'endpoint',
     adapter,
     model,
     ...(baseUrl === undefined ? {} : { baseUrl }),
-    label: baseUrl === undefined ? `${adapter}:${model}` : `${adapter}:${model}@${redactUrl(baseUrl).replace(/\/+$/, '')}`,
+    label: baseUrl === undefined ? `${adapter}:${model}` : `${adapter}:${model}@${displayUrl(baseUrl)}`,
   }
 }
 
@@ -143,72 +98,6 @@ function parseMockTarget(rest: string, fail: (problem: string, fix?: string) => 
   }
 }
 
-/**
- * Validates a base URL: http(s), a host, no credentials (keys belong in the environment), no
- * fragment. Returns it without a trailing slash. `source` names where it came from.
- */
-export function parseBaseUrl(text: string, source: string): string {
-  const fail = (problem: string, fix: string): never => {
-    throw new UserError('TARGET_INVALID', `${source}: base URL '${text}' ${problem}; ${fix}`)
-  }
-  let url: URL
-  try {
-    url = new URL(text)
-  } catch {
-    return fail('is not a URL', 'write it as http://HOST:PORT/PATH or https://HOST/PATH')
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    fail(`uses ${url.protocol.replace(/:$/, '')}, not http or https`, 'point it at the HTTP endpoint, e.g. http://127.0.0.1:8000/v1')
-  }
-  if (url.hostname === '') fail('has no host', 'e.g. http://127.0.0.1:8000/v1')
-  if (url.username !== '' || url.password !== '') {
-    fail('contains credentials', 'remove user:password@ and put the key in the vendor environment variable (e.g. OPENAI_API_KEY)')
-  }
-  if (url.hash !== '') fail('has a #fragment', 'remove it')
-  return url.href.replace(/\/+$/, '')
-}
-
-/** True for localhost, *.localhost, 127.0.0.0/8 and ::1 (also IPv4-mapped). False for bad URLs. */
-export function isLoopbackUrl(url: string | URL): boolean {
-  let hostname: string
-  try {
-    hostname = (typeof url === 'string' ? new URL(url) : url).hostname.toLowerCase()
-  } catch {
-    return false
-  }
-  if (hostname === 'localhost' || hostname.endsWith('.localhost')) return true
-  if (/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname)) return true
-  if (hostname === '[::1]') return true
-  // WHATWG URL renders ::ffff:127.x.y.z as [::ffff:7fxx:yyzz].
-  return /^\[::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}\]$/.test(hostname)
-}
-
-/**
- * True for hosts that are only reachable inside a private network: RFC 1918 and link-local
- * addresses, IPv6 ULA, single-label names (`vllm`, a Kubernetes service) and internal suffixes.
- * Self-hosted servers there commonly run without keys.
- */
-export function isPrivateNetworkUrl(url: string | URL): boolean {
-  let hostname: string
-  try {
-    hostname = (typeof url === 'string' ? new URL(url) : url).hostname.toLowerCase()
-  } catch {
-    return false
-  }
-  if (isLoopbackUrl(url)) return true
-  if (/^10\.\d+\.\d+\.\d+$/.test(hostname) || /^192\.168\.\d+\.\d+$/.test(hostname) || /^169\.254\.\d+\.\d+$/.test(hostname)) return true
-  const private172 = /^172\.(\d+)\.\d+\.\d+$/.exec(hostname)
-  if (private172 !== null && Number(private172[1]) >= 16 && Number(private172[1]) <= 31) return true
-  if (/^\[f[cd][0-9a-f]{2}:/.test(hostname)) return true
-  if (!hostname.includes('.') && !hostname.startsWith('[')) return true
-  return /\.(local|internal|lan|svc|cluster\.local|home\.arpa)$/.test(hostname)
-}
-
 function looksLikeHost(text: string): boolean {
   return /^(localhost|\d{1,3}(\.\d{1,3}){3}|[a-z0-9-]+(\.[a-z0-9-]+)+)(:\d+)?(\/.*)?$/i.test(text) || /^[a-z0-9.-]+:\d+(\/.*)?$/i.test(text)
-}
-
-function nonEmpty(value: string | undefined): string | undefined {
-  const trimmed = value?.trim()
-  return trimmed === undefined || trimmed === '' ? undefined : trimmed
 }

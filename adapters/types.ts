@@ -2,16 +2,13 @@
 //
 //   ChatRequest ──► Adapter.stream() ──► response-start ─► (text-delta | reasoning-delta)* ─► usage? ─► stream-end
 //                                   └─► throws AdapterError (HTTP status, reset, timeout, malformed or truncated stream)
+//   ChatRequest ──► Adapter.send?()  ──► the same, as calls on an ExchangeHandler (the engine's hot path)
 //
 // Adapters never take timestamps: the runner does, as events arrive.
 import type { Dispatcher } from 'undici'
+import type { ChatMessage } from '../core/messages.js'
 
-export type ChatRole = 'system' | 'user' | 'assistant'
-
-export interface ChatMessage {
-  role: ChatRole
-  content: string
-}
+export type { ChatMessage, ChatRole } from '../core/messages.js'
 
 export interface ChatRequest {
   /** Vendor model id (or Azure deployment name). */
@@ -54,6 +51,30 @@ export interface StreamOptions {
   signal: AbortSignal
 }
 
+/** The content of one answer as calls: what a protocol parser reports, without event objects. */
+export interface EventSink {
+  onTextDelta(text: string): void
+  onReasoningDelta(text: string): void
+  onUsage(usage: Usage): void
+  onStreamEnd(finishReason: FinishReason, rawFinishReason: string | undefined): void
+}
+
+/**
+ * One exchange as calls, for the engine's lean path: `onResponseStart` for every HTTP answer,
+ * then the EventSink calls, then `onSettled` exactly once — with `undefined` when the answer ended
+ * well, else the AdapterError (or, for a bug, any error). Calls arrive where bytes arrive, on the
+ * event loop's turn that read them, so the receiver can take its timestamps there.
+ */
+export interface ExchangeHandler extends EventSink {
+  onResponseStart(status: number, headers: Record<string, string>): void
+  onSettled(error: unknown): void
+}
+
+/** A started exchange. `abort` settles it at once with ADAPTER_ABORTED (the reason in the message). */
+export interface Exchange {
+  abort(reason: Error): void
+}
+
 /**
  * One wire protocol. `stream` yields `response-start` for every HTTP response (also for
  * errors, so the runner can time headers), then throws `AdapterError` for non-2xx answers,
@@ -66,6 +87,12 @@ export interface Adapter {
   /** Base URL without secrets, for records and reports. */
   readonly baseUrl: string
   stream(request: ChatRequest, options: StreamOptions): AsyncIterable<StreamEvent>
+  /**
+   * Optional lean path: the same exchange as `stream`, its events delivered as calls on `handler`
+   * (no async iteration, no event objects). The engine uses it when present; `stream` stays the
+   * seam every adapter must have.
+   */
+  send?(request: ChatRequest, handler: ExchangeHandler): Exchange
 }
 
 export interface AdapterSettings {
@@ -91,3 +118,16 @@ export interface AdapterSettings {
 }
 
 export type CreateAdapter = (settings: AdapterSettings) => Adapter
+
+/**
+ * What the registry holds per adapter name: how to create it, plus what target parsing and the
+ * chaos proxy need to know before one exists. A built-in exports one from its `index.ts`;
+ * a plugin's `registerAdapter(name, create)` makes one with `create` alone.
+ */
+export interface AdapterDefinition {
+  create: CreateAdapter
+  /** Where it sends when the target names no base URL; undefined when nothing is configured. */
+  defaultBaseUrl?: (env: Record<string, string | undefined>) => string | undefined
+  /** Set when a target without `@URL` and without a default base URL cannot work: the message. */
+  baseUrlRequired?: { problem: string; fix: (model: string) => string }
+}

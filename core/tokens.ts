@@ -1,6 +1,9 @@
 // Token counting with tiktoken (WASM, encodings ship inside the package): one cached encoder
-// per encoding. Used at generation time and for estimates — never on the request send path.
-import { get_encoding, type Tiktoken, type TiktokenEncoding } from 'tiktoken'
+// per encoding, loaded on first use (the package and one encoding cost ~70 MB and up to a
+// second or two of CPU), so a run whose answers all report usage never loads it. Used at
+// generation time and for estimates — never on the request send path.
+import { createRequire } from 'node:module'
+import type { Tiktoken, TiktokenEncoding } from 'tiktoken'
 
 export type EncodingName = 'o200k_base' | 'cl100k_base'
 
@@ -8,11 +11,32 @@ export const DEFAULT_ENCODING: EncodingName = 'o200k_base'
 
 const encoders = new Map<EncodingName, Tiktoken>()
 
+export interface TokenizerLoad {
+  encoding: EncodingName
+  /** performance.now() when the load began, and how long it held the thread. */
+  atMs: number
+  durationMs: number
+}
+
+const loads: TokenizerLoad[] = []
+
+/** Every encoder load of this thread so far (a run reports the ones that fell inside it). */
+export function tokenizerLoads(): readonly TokenizerLoad[] {
+  return loads
+}
+
+export function isEncoderLoaded(encoding: EncodingName = DEFAULT_ENCODING): boolean {
+  return encoders.has(encoding)
+}
+
 export function getEncoder(encoding: EncodingName = DEFAULT_ENCODING): Tiktoken {
   let encoder = encoders.get(encoding)
   if (encoder === undefined) {
-    encoder = get_encoding(encoding as TiktokenEncoding)
+    const atMs = performance.now()
+    const tiktoken = createRequire(import.meta.url)('tiktoken') as typeof import('tiktoken')
+    encoder = tiktoken.get_encoding(encoding as TiktokenEncoding)
     encoders.set(encoding, encoder)
+    loads.push({ encoding, atMs, durationMs: performance.now() - atMs })
   }
   return encoder
 }

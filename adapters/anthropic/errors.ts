@@ -2,7 +2,7 @@
 //
 //   {"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}, "request_id": "req_…"}
 import { AdapterError, truncate } from '../../core/errors.js'
-import type { VendorErrorInfo } from '../http.js'
+import type { VendorErrorInfo } from '../protocol.js'
 import { isRecord, parseJson, recordField, stringField, type JsonRecord } from '../json-fields.js'
 
 export function readAnthropicError(body: JsonRecord): VendorErrorInfo | undefined {

@@ -3,9 +3,9 @@
 //   POST {baseUrl}/v1/messages     baseUrl WITHOUT /v1, as in the official SDK and ANTHROPIC_BASE_URL
 //                                  (a trailing /v1 is tolerated and dropped, so both spellings work)
 //   x-api-key: $ANTHROPIC_API_KEY, anthropic-version: 2023-06-01 (settings.apiVersion overrides)
-import { createHttpTransport, exchange, redactUrl, type WireProtocol } from '../http.js'
+import { createHttpTransport, displayUrl, exchange, startExchange, type JsonPost, type WireProtocol } from '../http.js'
 import { collectSecrets, requireModel, resolveApiKey, resolveBaseUrl } from '../settings.js'
-import type { Adapter, AdapterSettings, ChatRequest, StreamEvent, StreamOptions } from '../types.js'
+import type { Adapter, AdapterSettings, ChatRequest, Exchange, ExchangeHandler, StreamEvent, StreamOptions } from '../types.js'
 import { parseAnthropicErrorBody } from './errors.js'
 import { ANTHROPIC_DEFAULT_VERSION, buildMessagesBody, buildMessagesHeaders } from './request.js'
 import { createAnthropicStreamParser, parseAnthropicBody } from './response.js'
@@ -50,19 +50,21 @@ export function createAnthropicAdapter(settings: AdapterSettings): Adapter {
   const auth: Record<string, string> = apiKey === undefined ? {} : { 'x-api-key': apiKey }
   const secrets = collectSecrets(apiKey, settings.headers)
   const version = settings.apiVersion ?? ANTHROPIC_DEFAULT_VERSION
+  const postOf = (request: ChatRequest): JsonPost => ({
+    url,
+    headers: buildMessagesHeaders(request, { auth, version, settingsHeaders: settings.headers }),
+    body: buildMessagesBody(request),
+    secrets,
+  })
   return {
     name: 'anthropic',
     model,
-    baseUrl: redactUrl(baseUrl).replace(/\/+$/, ''),
+    baseUrl: displayUrl(baseUrl),
     stream(request: ChatRequest, options: StreamOptions): AsyncIterable<StreamEvent> {
-      const post = {
-        url,
-        headers: buildMessagesHeaders(request, { auth, version, settingsHeaders: settings.headers }),
-        body: buildMessagesBody(request),
-        signal: options.signal,
-        secrets,
-      }
-      return exchange(transport, post, anthropicProtocol, request.stream !== false)
+      return exchange(transport, { ...postOf(request), signal: options.signal }, anthropicProtocol, request.stream !== false)
+    },
+    send(request: ChatRequest, handler: ExchangeHandler): Exchange {
+      return startExchange(transport, postOf(request), anthropicProtocol, request.stream !== false, handler)
     },
   }
 }

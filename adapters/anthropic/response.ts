@@ -7,10 +7,10 @@
 //   message_stop         terminator                                            → usage, stream-end
 //   ping                 ignored;  error → ADAPTER_STREAM_ERROR
 import { AdapterError, truncate } from '../../core/errors.js'
-import type { StreamParser } from '../http.js'
 import { countField, isRecord, parseJson, recordField, stringField, type JsonRecord } from '../json-fields.js'
+import type { StreamParser } from '../protocol.js'
 import type { SseEvent } from '../sse.js'
-import type { FinishReason, StreamEvent, Usage } from '../types.js'
+import type { EventSink, FinishReason, Usage } from '../types.js'
 import { createAnthropicStreamError, readAnthropicError } from './errors.js'
 
 const STOP_REASONS: Readonly<Record<string, FinishReason>> = {
@@ -68,14 +68,14 @@ function malformed(data: string, why: string): AdapterError {
   return new AdapterError('ADAPTER_STREAM_MALFORMED', `Anthropic stream: ${why}: ${truncate(JSON.stringify(data), 200)}`, { body: data })
 }
 
-function pushBlockText(block: JsonRecord | undefined, out: StreamEvent[]): void {
+function pushBlockText(block: JsonRecord | undefined, sink: EventSink): void {
   const type = stringField(block, 'type')
   if (type === 'text') {
     const text = stringField(block, 'text')
-    if (text !== undefined && text !== '') out.push({ type: 'text-delta', text })
+    if (text !== undefined && text !== '') sink.onTextDelta(text)
   } else if (type === 'thinking') {
     const thinking = stringField(block, 'thinking')
-    if (thinking !== undefined && thinking !== '') out.push({ type: 'reasoning-delta', text: thinking })
+    if (thinking !== undefined && thinking !== '') sink.onReasoningDelta(thinking)
   }
 }
 
@@ -84,7 +84,7 @@ export function createAnthropicStreamParser(): StreamParser {
   let rawStopReason: string | undefined
   let started = false
   return {
-    push(event: SseEvent, out: StreamEvent[]): boolean {
+    push(event: SseEvent, sink: EventSink): boolean {
       const data = event.data
       if (data === '' && event.event !== 'error') return false
       const parsed = parseJson(data)
@@ -102,17 +102,17 @@ export function createAnthropicStreamParser(): StreamParser {
           mergeAnthropicUsage(counts, recordField(recordField(payload, 'message'), 'usage'))
           return false
         case 'content_block_start':
-          pushBlockText(recordField(payload, 'content_block'), out)
+          pushBlockText(recordField(payload, 'content_block'), sink)
           return false
         case 'content_block_delta': {
           const delta = recordField(payload, 'delta')
           const deltaType = stringField(delta, 'type')
           if (deltaType === 'text_delta') {
             const text = stringField(delta, 'text')
-            if (text !== undefined && text !== '') out.push({ type: 'text-delta', text })
+            if (text !== undefined && text !== '') sink.onTextDelta(text)
           } else if (deltaType === 'thinking_delta') {
             const thinking = stringField(delta, 'thinking')
-            if (thinking !== undefined && thinking !== '') out.push({ type: 'reasoning-delta', text: thinking })
+            if (thinking !== undefined && thinking !== '') sink.onReasoningDelta(thinking)
           }
           return false
         }
@@ -124,9 +124,8 @@ export function createAnthropicStreamParser(): StreamParser {
         }
         case 'message_stop': {
           const usage = toUsage(counts)
-          if (usage !== undefined) out.push({ type: 'usage', usage })
-          const finishReason = mapAnthropicStopReason(rawStopReason)
-          out.push(rawStopReason === undefined ? { type: 'stream-end', finishReason } : { type: 'stream-end', finishReason, rawFinishReason: rawStopReason })
+          if (usage !== undefined) sink.onUsage(usage)
+          sink.onStreamEnd(mapAnthropicStopReason(rawStopReason), rawStopReason)
           return true
         }
         case 'error':
@@ -145,7 +144,7 @@ export function createAnthropicStreamParser(): StreamParser {
 }
 
 /** A non-streaming `message` body → reasoning-delta?, text-delta?, usage?, stream-end. */
-export function parseAnthropicBody(text: string, out: StreamEvent[]): void {
+export function parseAnthropicBody(text: string, sink: EventSink): void {
   const parsed = parseJson(text)
   if (!parsed.ok || !isRecord(parsed.value)) throw malformed(text, 'the answer is not a JSON object')
   const body = parsed.value
@@ -160,13 +159,12 @@ export function parseAnthropicBody(text: string, out: StreamEvent[]): void {
     if (type === 'text') answer += stringField(block, 'text') ?? ''
     else if (type === 'thinking') reasoning += stringField(block, 'thinking') ?? ''
   }
-  if (reasoning !== '') out.push({ type: 'reasoning-delta', text: reasoning })
-  if (answer !== '') out.push({ type: 'text-delta', text: answer })
+  if (reasoning !== '') sink.onReasoningDelta(reasoning)
+  if (answer !== '') sink.onTextDelta(answer)
   const counts: AnthropicUsageCounts = {}
   mergeAnthropicUsage(counts, body['usage'])
   const usage = toUsage(counts)
-  if (usage !== undefined) out.push({ type: 'usage', usage })
+  if (usage !== undefined) sink.onUsage(usage)
   const rawStopReason = stringField(body, 'stop_reason')
-  const finishReason = mapAnthropicStopReason(rawStopReason)
-  out.push(rawStopReason === undefined ? { type: 'stream-end', finishReason } : { type: 'stream-end', finishReason, rawFinishReason: rawStopReason })
+  sink.onStreamEnd(mapAnthropicStopReason(rawStopReason), rawStopReason)
 }

@@ -5,7 +5,7 @@
 //   version:  settings.apiVersion, OPENAI_API_VERSION, or AZURE_DEFAULT_API_VERSION
 // The target's model is the deployment name. Entra ID (bearer token) auth is not supported yet.
 import { UserError } from '../../core/errors.js'
-import { createHttpTransport, redactUrl } from '../http.js'
+import { createHttpTransport, displayUrl, redactUrl } from '../http.js'
 import { createOpenAiChatAdapter, type OpenAiCompatibleSettings } from '../openai-compatible/index.js'
 import { collectSecrets, envValue, requireModel, resolveApiKey, resolveBaseUrl } from '../settings.js'
 import type { Adapter } from '../types.js'
@@ -48,7 +48,7 @@ export function createAzureAdapter(settings: OpenAiCompatibleSettings): Adapter 
     name: 'azure',
     model: deployment,
     url: buildAzureChatUrl(endpoint, deployment, apiVersion),
-    displayBaseUrl: redactUrl(endpoint).replace(/\/+$/, ''),
+    displayBaseUrl: displayUrl(endpoint),
     auth: apiKey === undefined ? {} : { 'api-key': apiKey },
     secrets: collectSecrets(apiKey, settings.headers),
     transport: createHttpTransport(settings),

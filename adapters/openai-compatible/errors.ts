@@ -4,7 +4,7 @@
 //   {"error": {"object": "error", "message": "...", "type": "BadRequestError", "code": 400}}          vLLM
 //   {"error": "...", "error_type": "..."}                                                             TGI
 import { AdapterError, truncate } from '../../core/errors.js'
-import type { VendorErrorInfo } from '../http.js'
+import type { VendorErrorInfo } from '../protocol.js'
 import { codeField, isRecord, parseJson, stringField, type JsonRecord } from '../json-fields.js'
 
 /** Reads the `error` member of a parsed body (object or bare string forms). */

@@ -2,10 +2,10 @@
 //
 //   POST {baseUrl}/chat/completions     baseUrl includes /v1, as in the OpenAI SDK and OPENAI_BASE_URL
 //   Authorization: Bearer $OPENAI_API_KEY   (omitted when no key is set and none is needed)
-import { createHttpTransport, exchange, redactUrl, type HttpTransport, type WireProtocol } from '../http.js'
+import { createHttpTransport, displayUrl, exchange, startExchange, type HttpTransport, type JsonPost, type WireProtocol } from '../http.js'
 import { collectSecrets, requireModel, resolveApiKey, resolveBaseUrl } from '../settings.js'
-import { isPrivateNetworkUrl } from '../target.js'
-import type { Adapter, AdapterSettings, ChatRequest, StreamEvent, StreamOptions } from '../types.js'
+import type { Adapter, AdapterSettings, ChatRequest, Exchange, ExchangeHandler, StreamEvent, StreamOptions } from '../types.js'
+import { isPrivateNetworkUrl } from '../urls.js'
 import { parseOpenAiErrorBody } from './errors.js'
 import { buildChatCompletionsBody, buildChatCompletionsHeaders, type MaxTokensField } from './request.js'
 import { createOpenAiStreamParser, parseOpenAiBody } from './response.js'
@@ -53,19 +53,21 @@ export interface OpenAiChatAdapterConfig {
 
 export function createOpenAiChatAdapter(config: OpenAiChatAdapterConfig): Adapter {
   const protocol = createOpenAiProtocol(config.vendor)
+  const postOf = (request: ChatRequest): JsonPost => ({
+    url: config.url,
+    headers: buildChatCompletionsHeaders(request, { auth: config.auth, settingsHeaders: config.settingsHeaders }),
+    body: buildChatCompletionsBody(request, { maxTokensField: config.maxTokensField }),
+    secrets: config.secrets,
+  })
   return {
     name: config.name,
     model: config.model,
     baseUrl: config.displayBaseUrl,
     stream(request: ChatRequest, options: StreamOptions): AsyncIterable<StreamEvent> {
-      const post = {
-        url: config.url,
-        headers: buildChatCompletionsHeaders(request, { auth: config.auth, settingsHeaders: config.settingsHeaders }),
-        body: buildChatCompletionsBody(request, { maxTokensField: config.maxTokensField }),
-        signal: options.signal,
-        secrets: config.secrets,
-      }
-      return exchange(config.transport, post, protocol, request.stream !== false)
+      return exchange(config.transport, { ...postOf(request), signal: options.signal }, protocol, request.stream !== false)
+    },
+    send(request: ChatRequest, handler: ExchangeHandler): Exchange {
+      return startExchange(config.transport, postOf(request), protocol, request.stream !== false, handler)
     },
   }
 }
@@ -90,7 +92,7 @@ function createOpenAiFlavour(settings: OpenAiCompatibleSettings, name: 'openai' 
     name,
     model,
     url: `${baseUrl}/chat/completions`,
-    displayBaseUrl: redactUrl(baseUrl).replace(/\/+$/, ''),
+    displayBaseUrl: displayUrl(baseUrl),
     auth: apiKey === undefined ? {} : { authorization: `Bearer ${apiKey}` },
     secrets: collectSecrets(apiKey, settings.headers),
     transport: createHttpTransport(settings),
@@ -109,4 +111,3 @@ export function createOpenAiCompatibleAdapter(settings: OpenAiCompatibleSettings
 export function createOpenAiAdapter(settings: OpenAiCompatibleSettings): Adapter {
   return createOpenAiFlavour(settings, 'openai')
 }
-

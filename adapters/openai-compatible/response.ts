@@ -7,10 +7,10 @@
 //   data: {"choices":[],"usage":{…}}                          → (held)
 //   data: [DONE]                                               → usage, stream-end
 import { AdapterError, truncate } from '../../core/errors.js'
-import type { StreamParser } from '../http.js'
 import { countField, isRecord, parseJson, recordField, stringField, type JsonRecord } from '../json-fields.js'
+import type { StreamParser } from '../protocol.js'
 import type { SseEvent } from '../sse.js'
-import type { FinishReason, StreamEvent, Usage } from '../types.js'
+import type { EventSink, FinishReason, Usage } from '../types.js'
 import { createOpenAiStreamError, readOpenAiError } from './errors.js'
 
 export const OPENAI_STREAM_TERMINATOR = '[DONE]'
@@ -72,12 +72,11 @@ export function createOpenAiStreamParser(vendor: string = 'OpenAI-compatible'): 
   let usage: Usage | undefined
   let refused = false
   return {
-    push(event: SseEvent, out: StreamEvent[]): boolean {
+    push(event: SseEvent, sink: EventSink): boolean {
       const data = event.data
       if (data === OPENAI_STREAM_TERMINATOR) {
-        if (usage !== undefined) out.push({ type: 'usage', usage })
-        const finishReason = refused ? 'refusal' : mapOpenAiFinishReason(rawFinishReason)
-        out.push(rawFinishReason === undefined ? { type: 'stream-end', finishReason } : { type: 'stream-end', finishReason, rawFinishReason })
+        if (usage !== undefined) sink.onUsage(usage)
+        sink.onStreamEnd(refused ? 'refusal' : mapOpenAiFinishReason(rawFinishReason), rawFinishReason)
         return true
       }
       // A bare `data:` line is a keep-alive some proxies send.
@@ -97,13 +96,13 @@ export function createOpenAiStreamParser(vendor: string = 'OpenAI-compatible'): 
       if (choice === undefined) return false
       const delta = recordField(choice, 'delta')
       const reasoning = reasoningText(delta)
-      if (reasoning !== undefined) out.push({ type: 'reasoning-delta', text: reasoning })
+      if (reasoning !== undefined) sink.onReasoningDelta(reasoning)
       const content = stringField(delta, 'content')
-      if (content !== undefined && content !== '') out.push({ type: 'text-delta', text: content })
+      if (content !== undefined && content !== '') sink.onTextDelta(content)
       const refusal = stringField(delta, 'refusal')
       if (refusal !== undefined && refusal !== '') {
         refused = true
-        out.push({ type: 'text-delta', text: refusal })
+        sink.onTextDelta(refusal)
       }
       const finish = stringField(choice, 'finish_reason')
       if (finish !== undefined) rawFinishReason = finish
@@ -117,7 +116,7 @@ export function createOpenAiStreamParser(vendor: string = 'OpenAI-compatible'): 
 }
 
 /** A non-streaming `chat.completion` body → reasoning-delta?, text-delta?, usage?, stream-end. */
-export function parseOpenAiBody(text: string, out: StreamEvent[], vendor: string = 'OpenAI-compatible'): void {
+export function parseOpenAiBody(text: string, sink: EventSink, vendor: string = 'OpenAI-compatible'): void {
   const parsed = parseJson(text)
   if (!parsed.ok || !isRecord(parsed.value)) throw malformed(vendor, text, 'the answer is not a JSON object')
   const body = parsed.value
@@ -126,15 +125,14 @@ export function parseOpenAiBody(text: string, out: StreamEvent[], vendor: string
   if (choice === undefined) throw malformed(vendor, text, 'the answer has no choices')
   const message = recordField(choice, 'message')
   const reasoning = reasoningText(message)
-  if (reasoning !== undefined) out.push({ type: 'reasoning-delta', text: reasoning })
+  if (reasoning !== undefined) sink.onReasoningDelta(reasoning)
   const content = stringField(message, 'content')
   const refusal = stringField(message, 'refusal')
   const answer = content !== undefined && content !== '' ? content : refusal
-  if (answer !== undefined && answer !== '') out.push({ type: 'text-delta', text: answer })
+  if (answer !== undefined && answer !== '') sink.onTextDelta(answer)
   const usage = parseOpenAiUsage(body['usage'])
-  if (usage !== undefined) out.push({ type: 'usage', usage })
+  if (usage !== undefined) sink.onUsage(usage)
   const rawFinishReason = stringField(choice, 'finish_reason')
   const refused = refusal !== undefined && refusal !== '' && (content === undefined || content === '')
-  const finishReason = refused ? 'refusal' : mapOpenAiFinishReason(rawFinishReason)
-  out.push(rawFinishReason === undefined ? { type: 'stream-end', finishReason } : { type: 'stream-end', finishReason, rawFinishReason })
+  sink.onStreamEnd(refused ? 'refusal' : mapOpenAiFinishReason(rawFinishReason), rawFinishReason)
 }
