@@ -1,28 +1,34 @@
 // One listener on the run's signal for every in-flight attempt: a listener per attempt would
 // make each removal scan thousands of others when many requests are in flight.
+export interface Abortable {
+  abort(reason: Error): void
+}
+
 export interface AbortGroup {
-  /** Aborts `controller` when the group's signal aborts; call the returned function when done. */
-  add(controller: AbortController): () => void
+  /** Aborts `member` when the group's signal aborts; call the returned function when done. */
+  add(member: Abortable): () => void
 }
 
 export function createAbortGroup(signal: AbortSignal): AbortGroup {
-  const members = new Set<AbortController>()
+  const members = new Set<Abortable>()
+  const interrupted = (): Error => new Error('run interrupted')
   signal.addEventListener(
     'abort',
     () => {
-      for (const controller of members) controller.abort(new Error('run interrupted'))
+      for (const member of members) member.abort(interrupted())
       members.clear()
     },
     { once: true },
   )
+  const leave = (member: Abortable): (() => void) => () => void members.delete(member)
   return {
-    add(controller) {
+    add(member) {
       if (signal.aborted) {
-        controller.abort(new Error('run interrupted'))
+        member.abort(interrupted())
         return () => undefined
       }
-      members.add(controller)
-      return () => void members.delete(controller)
+      members.add(member)
+      return leave(member)
     },
   }
 }

@@ -4,9 +4,10 @@ import type { Adapter, ChatMessage, ChatRequest } from '../adapters/types.js'
 import type { Clock } from '../core/clock.js'
 import type { Random } from '../core/random.js'
 import type { EncodingName } from '../core/tokens.js'
+import { isMalformed, RETRYABLE_OUTCOMES } from '../results/outcomes.js'
 import type { Outcome, Sample } from '../results/types.js'
 import { createAbortGroup } from './abort-group.js'
-import { runAttempt } from './attempt.js'
+import { runAttempt, type AttemptOptions, type SampleBase } from './attempt.js'
 import type { Budget } from './budget.js'
 import type { Patience } from './patience.js'
 import { retryDelayMs, type RetryPolicy } from './retry.js'
@@ -14,7 +15,7 @@ import { runClosedSchedule } from './schedules/closed.js'
 import { runOpenSchedule } from './schedules/open.js'
 import { createRampClock } from './schedules/ramping.js'
 import type { ScheduleSpec } from './schedules/types.js'
-import type { TrafficRequest } from './traffic-types.js'
+import type { TrafficRequest } from '../core/traffic-types.js'
 
 export interface TokenUsage {
   inputTokens?: number
@@ -63,21 +64,13 @@ export interface Runner {
   readonly inFlight: number
 }
 
-/** Outcomes after which a retry may be due (the adapter's retryable flag decides). */
-const RETRYABLE_OUTCOMES: ReadonlySet<Outcome> = new Set(['http', 'connection', 'reset', 'timeout', 'stream-error'])
-
 export function createRunner(options: RunnerOptions): Runner {
   const { clock, runStartMs, signal, patience, budget } = options
   const abortGroup = createAbortGroup(signal)
   let inFlight = 0
 
-  const base = (request: TrafficRequest, scheduledAtMs: number): Omit<Sample, 'outcome' | 'attempt'> => {
-    const sample: Omit<Sample, 'outcome' | 'attempt'> = {
-      requestId: request.id,
-      userId: request.userId,
-      task: request.task,
-      scheduledAtMs,
-    }
+  const base = (request: TrafficRequest, scheduledAtMs: number): SampleBase => {
+    const sample: SampleBase = { requestId: request.id, userId: request.userId, task: request.task }
     if (request.tags !== undefined && request.tags.length > 0) sample.tags = request.tags
     const phase = options.phaseAt?.(scheduledAtMs)
     if (phase !== undefined) sample.phase = phase
@@ -86,7 +79,7 @@ export function createRunner(options: RunnerOptions): Runner {
   }
 
   const unsent = (request: TrafficRequest, scheduledAtMs: number, outcome: Outcome): void => {
-    options.record({ ...base(request, scheduledAtMs), attempt: 1, outcome })
+    options.record({ ...base(request, scheduledAtMs), attempt: 1, outcome, scheduledAtMs })
   }
 
   const worstCaseUsd = (request: TrafficRequest): number =>
@@ -105,6 +98,7 @@ export function createRunner(options: RunnerOptions): Runner {
     if (request.responseSchema !== undefined) chatRequest.responseFormat = 'json'
     if (options.headers !== undefined) chatRequest.headers = options.headers
     const keepText = request.responseSchema !== undefined && options.validateAnswer !== undefined
+    const sampleBase = base(request, scheduledAtMs)
     let retries = 0
     for (let attempt = 1; ; attempt++) {
       if (signal.aborted) {
@@ -122,7 +116,7 @@ export function createRunner(options: RunnerOptions): Runner {
       inFlight++
       let result
       try {
-        const attemptOptions: Parameters<typeof runAttempt>[0] = {
+        const attemptOptions: AttemptOptions = {
           adapter: options.adapter,
           request: chatRequest,
           clock,
@@ -133,6 +127,8 @@ export function createRunner(options: RunnerOptions): Runner {
           encoding: options.encoding,
           fallbackInputTokens: request.inputTokens,
           keepText,
+          base: sampleBase,
+          attempt,
         }
         if (limits.ttftMs !== undefined) attemptOptions.ttftDeadlineMs = scheduledAtMs + limits.ttftMs
         if (limits.e2eMs !== undefined) attemptOptions.e2eDeadlineMs = scheduledAtMs + limits.e2eMs
@@ -140,7 +136,7 @@ export function createRunner(options: RunnerOptions): Runner {
       } finally {
         inFlight--
       }
-      const sample: Sample = { ...base(request, scheduledAtMs), ...result.sample, attempt }
+      const sample: Sample = result.sample
       // Only the first attempt's send can be late against the schedule; later ones wait on purpose.
       if (attempt > 1) delete sample.scheduleLagMs
       const spent = sample.inputTokens === undefined && sample.outputTokens === undefined ? 0 : options.spendOf(sample)
@@ -149,7 +145,7 @@ export function createRunner(options: RunnerOptions): Runner {
       if (keepText && sample.outcome === 'ok' && result.text !== undefined && request.responseSchema !== undefined) {
         sample.answerValid = options.validateAnswer?.(result.text, request.responseSchema) ?? false
       }
-      if (options.classifyHandling !== undefined && request.tags?.some((tag) => tag.startsWith('malformed:')) === true) {
+      if (options.classifyHandling !== undefined && isMalformed(request.tags)) {
         sample.handling = options.classifyHandling(sample)
       }
       let delay: number | undefined

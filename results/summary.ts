@@ -87,6 +87,33 @@ export interface ThresholdResult {
   reason?: string
 }
 
+/** The client's own health in a run (judged in client-health.ts). */
+export interface ClientHealthFigures {
+  /** Event-loop delay over the run (perf_hooks.monitorEventLoopDelay), ms. */
+  eventLoopDelayP50Ms: number | null
+  eventLoopDelayP99Ms: number | null
+  eventLoopDelayMaxMs: number | null
+  /** Client CPU (user + system) ÷ wall time: 1.0 is one core, the whole of one event loop. */
+  cpuCores: number
+  /** Worker threads or processes the traffic ran on (1: one event loop). */
+  workers: number
+  pacer: { waits: number; wakeups: number; yieldMs: number }
+  /** Tokenizer loads that fell inside the run (each pauses the loop), ms from run start and duration. */
+  tokenizerLoads: { atMs: number; durationMs: number }[]
+  /** Open model: p99 of sent − scheduled, ms. */
+  scheduleLagP99Ms: number | null
+}
+
+export type ClientVerdict = 'ok' | 'busy' | 'saturated'
+
+export interface ClientHealth extends ClientHealthFigures {
+  verdict: ClientVerdict
+  /** One line each: what may be off and why. */
+  warnings: string[]
+  /** Figures the client may have distorted: marked wherever they are shown. */
+  distorted: LatencyMetric[]
+}
+
 export interface Summary {
   schemaVersion: number
   runId: string
@@ -131,6 +158,8 @@ export interface Summary {
   malformed: Record<string, Record<string, number>>
   timeseries: { bucketMs: number; buckets: TimeBucket[] }
   thresholds: ThresholdResult[]
+  /** The client's own health during the run (absent in summaries written before it existed). */
+  client?: ClientHealth
   /** Notes a reader must know (estimated tokens, unpriced model, interrupted …). */
   notes: string[]
 }

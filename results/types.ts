@@ -20,8 +20,6 @@ export type Outcome =
   | 'budget-stopped'
   | 'interrupted'
 
-/** Outcomes that never reached the endpoint. */
-export const UNSENT_OUTCOMES: ReadonlySet<Outcome> = new Set(['dropped', 'lost-demand', 'budget-stopped'])
 
 export interface Sample {
   requestId: string

@@ -1,8 +1,9 @@
 // Closed model: V virtual users, each sending its next request when the previous one ended
 // plus a think time. p-limit bounds the concurrency; the queue in front of it stays short.
+import { setImmediate as nextLoopTurn } from 'node:timers/promises'
 import pLimit from 'p-limit'
 import type { Clock } from '../../core/clock.js'
-import type { TrafficRequest } from '../traffic-types.js'
+import type { TrafficRequest } from '../../core/traffic-types.js'
 import type { Dispatch } from './types.js'
 
 export interface ClosedScheduleOptions {
@@ -40,6 +41,11 @@ export async function runClosedSchedule(
         } catch {
           // Interrupted while thinking: nothing to record.
         }
+      } else {
+        // undici frees a finished response's socket one loop turn later: a user with no think
+        // time waits for that turn, so the next request goes out on the same connection at once
+        // instead of waiting in the pool (which would count as the endpoint's latency).
+        await nextLoopTurn()
       }
     }).finally(() => {
       pending.delete(task)

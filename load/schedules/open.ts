@@ -1,7 +1,7 @@
 // Open model: each request is sent at its offset whatever the endpoint is doing; a late send is
 // schedule lag (measured), and past the in-flight cap a request is dropped (counted), never queued.
 import type { Clock } from '../../core/clock.js'
-import type { TrafficRequest } from '../traffic-types.js'
+import type { TrafficRequest } from '../../core/traffic-types.js'
 import { waitUntil } from './pacer.js'
 import type { Dispatch, Drop } from './types.js'
 

@@ -1,5 +1,5 @@
 // How traffic is turned into send times: open (arrival times), closed (virtual users), ramping.
-import type { TrafficRequest } from '../traffic-types.js'
+import type { TrafficRequest } from '../../core/traffic-types.js'
 
 export type ScheduleSpec =
   | { type: 'open'; timeScale?: number; overflow?: 'drop' | 'queue' }

@@ -36,13 +36,23 @@ export function renderTerminalSummary(summary: Summary, options: { outDir?: stri
   )
   lines.push('')
   const rows = [['latency (ms)', 'p50', 'p90', 'p95', 'p99', 'p99.9', 'max', 'n']]
+  const distorted = new Set(summary.client?.distorted ?? [])
   for (const [metric, label] of LATENCY_ROWS) {
     const s = summary.latency[metric]
     if (s.count === 0) continue
-    rows.push([label, formatMsValue(s.p50), formatMsValue(s.p90), formatMsValue(s.p95), formatMsValue(s.p99), formatMsValue(s.p999), formatMsValue(s.max), formatCount(s.count)])
+    rows.push([distorted.has(metric) ? `${label} *` : label, formatMsValue(s.p50), formatMsValue(s.p90), formatMsValue(s.p95), formatMsValue(s.p99), formatMsValue(s.p999), formatMsValue(s.max), formatCount(s.count)])
   }
   lines.push(table(rows))
   lines.push('(TTFT and e2e are measured from the scheduled send time; "from send" excludes client-side lag)')
+  const client = summary.client
+  if (client !== undefined) {
+    const loop = client.eventLoopDelayP99Ms === null ? 'n/a' : `${formatNumber(client.eventLoopDelayP99Ms, 1)} ms`
+    lines.push(
+      `client      ${client.verdict === 'ok' ? 'ok' : client.verdict.toUpperCase()}: event-loop delay p99 ${loop}, ${formatPercent(client.cpuCores)} of a core` +
+        (client.workers > 1 ? ` over ${client.workers} workers` : '') +
+        (distorted.size > 0 ? '; * = may be distorted by the client itself (see notes)' : ''),
+    )
+  }
   lines.push('')
   const slo = Object.entries(summary.goodput.slo)
     .map(([key, value]) => `${key} ≤ ${formatNumber(value)}`)

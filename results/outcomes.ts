@@ -1,0 +1,67 @@
+// What happened to an attempt, in one place: the outcome sets and groups, the outcome of each
+// adapter error code, the summary key of an outcome (`http_429`), and the `malformed:` tags.
+import type { Outcome, Sample } from './types.js'
+
+/** Outcomes that never reached the endpoint. */
+export const UNSENT_OUTCOMES: ReadonlySet<Outcome> = new Set(['dropped', 'lost-demand', 'budget-stopped'])
+
+/** Final outcomes that count as errors of the endpoint (not of the user or the harness). */
+export const ERROR_OUTCOMES: ReadonlySet<Outcome> = new Set([
+  'http',
+  'timeout',
+  'reset',
+  'connection',
+  'malformed-stream',
+  'truncated',
+  'stream-error',
+])
+
+/** Outcomes after which a retry may be due (the adapter's retryable flag decides). */
+export const RETRYABLE_OUTCOMES: ReadonlySet<Outcome> = new Set(['http', 'connection', 'reset', 'timeout', 'stream-error'])
+
+/** The outcome of an attempt that failed with this AdapterError code. */
+export const OUTCOME_BY_ERROR_CODE: Readonly<Record<string, Outcome>> = {
+  ADAPTER_HTTP_STATUS: 'http',
+  ADAPTER_CONNECTION: 'connection',
+  ADAPTER_RESET: 'reset',
+  ADAPTER_TIMEOUT: 'timeout',
+  ADAPTER_STREAM_MALFORMED: 'malformed-stream',
+  ADAPTER_STREAM_TRUNCATED: 'truncated',
+  ADAPTER_STREAM_ERROR: 'stream-error',
+}
+
+/** The key an outcome is counted under in summaries: `http` carries its status (`http_429`). */
+export function outcomeKey(sample: Pick<Sample, 'outcome' | 'status'>): string {
+  return sample.outcome === 'http' ? `http_${sample.status ?? 'unknown'}` : sample.outcome
+}
+
+export type OutcomeGroup = 'ok' | 'error' | 'abandoned' | 'unsent' | 'interrupted'
+
+/** The group of an outcome key (`ok`, `http_503`, `dropped`, …), for colours and roll-ups. */
+export function outcomeGroup(key: string): OutcomeGroup {
+  if (key === 'ok') return 'ok'
+  if (key === 'abandoned') return 'abandoned'
+  if (key === 'interrupted') return 'interrupted'
+  if (key.startsWith('http_') || ERROR_OUTCOMES.has(key as Outcome)) return 'error'
+  return 'unsent'
+}
+
+/** True when an outcome key (as in `byOutcome`) is an endpoint error. */
+export function isErrorKey(key: string): boolean {
+  return outcomeGroup(key) === 'error'
+}
+
+export const MALFORMED_TAG_PREFIX = 'malformed:'
+
+/** The malformed-input kinds a request's tags name (`malformed:mojibake` → `mojibake`). */
+export function malformedKinds(tags: readonly string[] | undefined): string[] {
+  if (tags === undefined) return []
+  const kinds: string[] = []
+  for (const tag of tags) if (tag.startsWith(MALFORMED_TAG_PREFIX)) kinds.push(tag.slice(MALFORMED_TAG_PREFIX.length))
+  return kinds
+}
+
+/** True when a request carries any malformed-input tag. */
+export function isMalformed(tags: readonly string[] | undefined): boolean {
+  return tags !== undefined && tags.some((tag) => tag.startsWith(MALFORMED_TAG_PREFIX))
+}

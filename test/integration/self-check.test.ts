@@ -1,0 +1,68 @@
+// The run's self-check against ground truth: a quiet run is judged ok; a client whose event
+// loop is blocked (a sink that holds it 120 ms per sample) is judged saturated and its latency
+// figures are marked; answers with usage never load the tokenizer.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { run } from '../../load/run.js'
+import type { TrafficRequest } from '../../core/traffic-types.js'
+import { startMock, type StartedMock } from '../helpers/start-mock.js'
+
+const messages = [{ role: 'user' as const, content: 'Reply with a short answer: what is a load test?' }]
+const requests = (count: number, everyMs: number): TrafficRequest[] =>
+  Array.from({ length: count }, (_, index) => ({
+    id: `r${index}`,
+    offsetMs: index * everyMs,
+    userId: `u${index}`,
+    task: 'chat',
+    messages,
+    inputTokens: 12,
+    maxOutputTokens: 8,
+    targetOutputTokens: 8,
+  }))
+
+describe('client self-check', () => {
+  let mock: StartedMock
+  beforeAll(async () => {
+    mock = await startMock({ profile: 'instant' })
+  })
+  afterAll(async () => {
+    await mock.close()
+  })
+
+  it('a light run is ok, with its figures', async () => {
+    const { summary } = await run({
+      traffic: { type: 'requests', requests: requests(20, 20) },
+      target: `openai-compatible:gpt-4o-mini@${mock.openaiBaseUrl}`,
+      outDir: null,
+      patience: 'off',
+    })
+    const client = summary.client
+    expect(client).toBeDefined()
+    expect(client?.workers).toBe(1)
+    expect(client?.eventLoopDelayP99Ms).not.toBeNull()
+    expect(client?.cpuCores).toBeGreaterThan(0)
+    expect(client?.pacer.waits).toBeGreaterThan(0)
+    // The mock reports usage: the tokenizer is never loaded inside the run.
+    expect(client?.tokenizerLoads).toEqual([])
+    expect(summary.tokens.estimated_share).toBe(0)
+  })
+
+  it('a blocked event loop is caught and the latency figures are marked', async () => {
+    const block = (ms: number): void => {
+      const until = performance.now() + ms
+      while (performance.now() < until) {
+        // busy on purpose: the client is what is being tested
+      }
+    }
+    const { summary } = await run({
+      traffic: { type: 'requests', requests: requests(8, 50) },
+      target: `openai-compatible:gpt-4o-mini@${mock.openaiBaseUrl}`,
+      outDir: null,
+      patience: 'off',
+      sinks: [{ name: 'blocker', record: () => block(120) }],
+    })
+    expect(summary.client?.verdict).toBe('saturated')
+    expect(summary.client?.eventLoopDelayMaxMs).toBeGreaterThan(100)
+    expect(summary.client?.distorted).toContain('ttft_ms')
+    expect(summary.notes.some((note) => note.includes('the client was the bottleneck'))).toBe(true)
+  })
+})
