@@ -6,12 +6,13 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { Agent } from 'undici'
 import type { Adapter } from '../adapters/types.js'
+import { displayUrl } from '../adapters/http.js'
 import { createAdapterFromTarget, defaultBaseUrl } from '../adapters/registry.js'
-import { isLoopbackUrl, mockEndpointTarget, parseTarget } from '../adapters/target.js'
-import { createMockServer, type MockServer } from '../adapters/mock/index.js'
+import { isLoopbackUrl, mockEndpointTarget, parseTarget, type TargetSpec } from '../adapters/target.js'
+import type { MockServer } from '../adapters/mock/index.js'
 import { findPrice, loadPriceTable, type ModelPrice } from '../adapters/pricing/index.js'
-import { createChaosProxy, type ChaosProxy } from '../chaos/proxy.js'
-import { loadTimeline, type Timeline } from '../chaos/timeline.js'
+import type { ChaosProxy } from '../chaos/proxy.js'
+import type { Timeline } from '../chaos/timeline.js'
 import { validateAnswer } from '../chaos/inputs/validate-answer.js'
 import { classifyHandling } from '../chaos/inputs/classify.js'
 import { systemClock, type Clock } from '../core/clock.js'
@@ -20,6 +21,7 @@ import { createRandom } from '../core/random.js'
 import { encodingForModel, getEncoder } from '../core/tokens.js'
 import { VERSION } from '../core/version.js'
 import { createAggregator, type LiveStats } from '../results/aggregate.js'
+import { judgeClientHealth } from '../results/client-health.js'
 import { spendUsd } from '../results/cost.js'
 import { createRecorder } from '../results/recorder.js'
 import { createJsonlSink } from '../results/sinks/jsonl.js'
@@ -31,8 +33,10 @@ import { createBudget } from './budget.js'
 import { createPatience, DEFAULT_PATIENCE, parsePatience, type PatienceOptions } from './patience.js'
 import { NO_RETRIES, parseRetries, type RetryPolicy } from './retry.js'
 import { createRunner } from './runner.js'
+import { startSelfCheck } from './self-check.js'
 import type { ScheduleSpec } from './schedules/types.js'
 import { openTraffic, type TrafficSourceOptions } from './traffic-source.js'
+import { resolveWorkerCount } from './workers/sizing.js'
 
 export interface RunOptions {
   /** Label of the run (folder name suffix). */
@@ -88,6 +92,27 @@ export interface RunOptions {
   clock?: Clock
   /** Use this adapter instead of building one from `target` (library use). */
   adapter?: Adapter
+  /**
+   * `lazy` (default): load tiktoken only when an answer lacks server-reported usage. `eager`:
+   * load it before the run clock starts (for endpoints that report no usage).
+   */
+  tokenizer?: 'lazy' | 'eager'
+  /**
+   * Worker threads sharing the run (`--workers`): 1 (default) runs in this thread; N > 1 splits the
+   * traffic by user over N threads, each with its own connections and event loop, merged exactly
+   * at the end; `auto` sizes it from the traffic (load/workers/README.md).
+   */
+  workers?: number | 'auto'
+  /**
+   * Phases of a fault timeline applied by a proxy the caller runs (worker threads share the
+   * parent's): samples are labelled by phase and carry request ids; no proxy is started here.
+   */
+  chaosPhases?: { name: string; fromMs: number; toMs: number }[]
+  /**
+   * Awaited just before the run clock starts; resolves to the run's start on `clock`'s time (a
+   * start shared by worker threads). Default: now.
+   */
+  runStart?: () => Promise<number>
 }
 
 export interface RunProgress extends LiveStats {
@@ -123,7 +148,10 @@ export async function run(options: RunOptions): Promise<RunResult> {
     }
     retry = parsed
   } else if (options.retries !== undefined) retry = options.retries
-  const loadedTimeline = typeof options.chaos === 'string' ? await loadTimeline(options.chaos, '--chaos') : options.chaos
+  // The mock and the chaos layer are imported only when a run uses them: a plain run's client
+  // stays small (RSS is part of what the bench measures).
+  const loadedTimeline =
+    typeof options.chaos === 'string' ? await (await import('../chaos/timeline.js')).loadTimeline(options.chaos, '--chaos') : options.chaos
   const priceTable = loadPriceTable(options.pricesPath)
 
   const cleanups: (() => Promise<void>)[] = []
@@ -144,7 +172,10 @@ export async function run(options: RunOptions): Promise<RunResult> {
     let pricedAs = options.priceAs
     const maxInFlight = options.maxInFlight ?? 2_000
     const dispatcher = new Agent({
-      connections: maxInFlight,
+      // A closed model never has more than its users in flight; with more connections allowed,
+      // undici's pool opens a new one whenever a finished response's socket is not yet free
+      // again (it is reused one loop turn later), and set-up time leaks into latency.
+      connections: schedule.type === 'closed' ? schedule.users : maxInFlight,
       keepAliveTimeout: 30_000,
       headersTimeout: options.headersTimeoutMs ?? 60_000,
       bodyTimeout: options.bodyTimeoutMs ?? 60_000,
@@ -152,7 +183,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
     cleanups.push(() => dispatcher.close())
     let adapterTarget = spec
     if (spec.adapter === 'mock') {
-      mock = await createMockServer({ profile: spec.profile, port: 0, seed })
+      mock = await (await import('../adapters/mock/index.js')).createMockServer({ profile: spec.profile, port: 0, seed })
       cleanups.push(() => (mock as MockServer).close())
       adapterTarget = mockEndpointTarget(spec, mock.url)
       pricedAs ??= mock.profile.priceAs
@@ -166,7 +197,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
         throw new UserError('TARGET_INVALID', `--target ${options.target}: --chaos needs the endpoint's base URL; write it as adapter:model@URL`)
       }
       const upstream = new URL(base)
-      proxy = await createChaosProxy({ upstream: upstream.origin, timeline, seed, clock })
+      proxy = await (await import('../chaos/proxy.js')).createChaosProxy({ upstream: upstream.origin, timeline, seed, clock })
       cleanups.push(() => (proxy as ChaosProxy).close())
       adapterTarget = { ...adapterTarget, baseUrl: `${proxy.url}${upstream.pathname.replace(/\/$/, '')}` }
       log(`chaos proxy ${proxy.url} -> ${upstream.origin} with ${timeline.phases.length} phases`)
@@ -183,8 +214,10 @@ export async function run(options: RunOptions): Promise<RunResult> {
     const price: ModelPrice | undefined = findPrice(priceTable, pricedAs)
     const spendOf = (usage: Parameters<typeof spendUsd>[0]): number | null => spendUsd(usage, price)
     const encoding = encodingForModel(pricedAs)
-    // Loading the tokenizer takes ~0.7 s: do it now, not inside the first measured request.
-    getEncoder(encoding)
+    // The tokenizer (~70 MB, up to a second or two of CPU) is loaded only when an answer lacks
+    // usage, unless asked for up front (an endpoint known to report none); a load inside the run
+    // is reported by the self-check, since it pauses the client.
+    if (options.tokenizer === 'eager') getEncoder(encoding)
 
     // 3. The spend the traffic would cost.
     const estimate = await traffic.estimate()
@@ -214,14 +247,14 @@ export async function run(options: RunOptions): Promise<RunResult> {
     const outDir = options.outDir === null ? null : resolve(options.outDir ?? join('results', 'runs', runId))
     if (outDir !== null) await mkdir(outDir, { recursive: true })
     const bucketMs = Math.max(1_000, Math.ceil((plannedMs ?? 60_000) / 240 / 1_000) * 1_000)
-    const phases = timeline?.phases.map((phase) => ({ name: phase.name, fromMs: phase.fromMs, toMs: phase.toMs })) ?? []
+    const phases = timeline?.phases.map((phase) => ({ name: phase.name, fromMs: phase.fromMs, toMs: phase.toMs })) ?? options.chaosPhases ?? []
     const aggregator = createAggregator({ bucketMs, slo: options.slo ?? DEFAULT_SLO, phases })
     const sinks: Sink[] = [{ name: 'summary', record: (sample) => aggregator.add(sample) }, ...(options.sinks ?? [])]
     if (outDir !== null) sinks.push(createJsonlSink({ path: join(outDir, 'records.jsonl'), keepItl: options.keepItl === true }))
     const recorder = createRecorder(sinks)
     const config = {
       generator: `llm-gauntlet ${VERSION}`,
-      target: { label: options.target, adapter: adapter.name, model: adapter.model, baseUrl: redactUrl(adapter.baseUrl), pricedAs },
+      target: { label: options.target, adapter: adapter.name, model: adapter.model, baseUrl: displayUrl(adapter.baseUrl), pricedAs },
       traffic: traffic.describe(),
       schedule,
       maxInFlight,
@@ -232,6 +265,20 @@ export async function run(options: RunOptions): Promise<RunResult> {
       chaos: timeline === undefined ? null : timeline.phases.map((phase) => phase.name),
       seed,
       stream: options.stream ?? true,
+    }
+    // Worker threads: this thread keeps the mock, the proxy and the progress; each worker runs
+    // its users' share through this same function and the run folder is their exact merge.
+    const workers = resolveWorkerCount(options, { estimate, schedule, timeScale, inProcessServers: mock !== undefined || proxy !== undefined })
+    if (workers.note !== undefined) log(workers.note)
+    if (workers.count > 1) {
+      const { runOnWorkers } = await import('./workers/pool.js')
+      return await runOnWorkers({
+        options, workers, traffic, runId, name, outDir, plannedMs, phases, proxy, thresholds,
+        config: { ...config, workers: workers.count },
+        workerTarget: workerTargetOf(adapterTarget),
+        pricedAs,
+        target: { label: options.target, adapter: adapter.name, model: adapter.model, baseUrl: displayUrl(adapter.baseUrl), pricedAs: price === undefined ? null : pricedAs },
+      })
     }
     await recorder.start({ runId, name, startedAt: startedAtWall.toISOString(), config })
 
@@ -245,7 +292,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
     if (options.signal?.aborted === true) controller.abort()
     const patience = createPatience(patienceOptions)
     const budget = createBudget(options.maxSpendUsd)
-    const runStartMs = clock.now()
+    const runStartMs = options.runStart === undefined ? clock.now() : await options.runStart()
     proxy?.startTimeline(runStartMs)
     const runnerOptions: Parameters<typeof createRunner>[0] = {
       adapter,
@@ -267,6 +314,11 @@ export async function run(options: RunOptions): Promise<RunResult> {
       stream: options.stream ?? true,
       validateAnswer: (text, schema) => validateAnswer(text, schema).valid,
       classifyHandling,
+    }
+    if (timeline === undefined && options.chaosPhases !== undefined) {
+      const windows = options.chaosPhases
+      runnerOptions.phaseAt = (elapsedMs) => windows.find((phase) => elapsedMs >= phase.fromMs && elapsedMs < phase.toMs)?.name
+      runnerOptions.sendRequestId = true
     }
     if (timeline !== undefined) {
       runnerOptions.phaseAt = (elapsedMs) => timeline.phaseAt(elapsedMs)
@@ -294,6 +346,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
             timedOut = true
             stopSending.abort()
           }, options.maxDurationMs)
+    const selfCheck = startSelfCheck()
     try {
       await runner.run()
     } finally {
@@ -318,11 +371,14 @@ export async function run(options: RunOptions): Promise<RunResult> {
       endedAt: new Date(clock.wallNow()).toISOString(),
       durationMs,
       plannedDurationMs: plannedMs,
-      target: { label: options.target, adapter: adapter.name, model: adapter.model, baseUrl: redactUrl(adapter.baseUrl), pricedAs: price === undefined ? null : pricedAs },
+      target: { label: options.target, adapter: adapter.name, model: adapter.model, baseUrl: displayUrl(adapter.baseUrl), pricedAs: price === undefined ? null : pricedAs },
       traffic: traffic.describe(),
       usersQuit: patience.usersQuit,
       notes,
     })
+    const lag = summary.latency.schedule_lag_ms
+    summary.client = judgeClientHealth(selfCheck.stop({ scheduleLagP99Ms: schedule.type === 'closed' ? null : lag.p99 }))
+    summary.notes.push(...summary.client.warnings)
     summary.thresholds = evaluateThresholds(thresholds, (metric, stat) => summaryMetric(summary, metric, stat))
     const thresholdsPassed = summary.thresholds.every((row) => row.pass)
     if (outDir !== null) {
@@ -332,19 +388,6 @@ export async function run(options: RunOptions): Promise<RunResult> {
     return { summary, outDir, thresholdsPassed, interrupted }
   } finally {
     await cleanup()
-  }
-}
-
-/** Drops credentials and query strings (Azure keys may travel there) from a URL. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url)
-    parsed.username = ''
-    parsed.password = ''
-    parsed.search = ''
-    return parsed.toString().replace(/\/$/, '')
-  } catch {
-    return '[invalid url]'
   }
 }
 
@@ -360,4 +403,9 @@ export function formatMs(ms: number): string {
   if (ms < 1_000) return `${Math.round(ms)} ms`
   if (ms < 120_000) return `${(ms / 1000).toFixed(1)} s`
   return `${(ms / 60_000).toFixed(1)} min`
+}
+
+/** The resolved endpoint as a target spec a worker thread can parse again (mock or proxy URL in). */
+function workerTargetOf(spec: TargetSpec): string {
+  return spec.baseUrl === undefined ? `${spec.adapter}:${spec.model}` : `${spec.adapter}:${spec.model}@${spec.baseUrl}`
 }

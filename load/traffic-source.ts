@@ -2,8 +2,9 @@
 // never held in memory), or requests given in code. Also the pre-run token estimate.
 import type { ChatMessage } from '../adapters/types.js'
 import { generateTraffic } from './workload/generate.js'
+import { UserError } from '../core/errors.js'
 import { expandMessages, readTraffic } from './traffic.js'
-import type { TrafficHeader, TrafficRequest } from './traffic-types.js'
+import type { TrafficHeader, TrafficRequest } from '../core/traffic-types.js'
 
 export interface Segment {
   index: number
@@ -15,8 +16,15 @@ export type TrafficSourceOptions = (
   | { type: 'preset'; preset: string; employees?: number; timeScale?: number; window?: string }
   | { type: 'requests'; requests: readonly TrafficRequest[]; source?: string }
 ) & {
+  /** Only segment i/n by request index (`--segment`): the k-th request belongs to (k mod n) + 1. */
   segment?: Segment
   maxRequests?: number
+  /**
+   * Only the requests of the users in share i/n: those whose `userShareOf(userId, n)` is i.
+   * Taken after `segment` and `maxRequests` (a worker thread's share of the run's traffic), so a
+   * simulated user's requests, patience and quitting all stay in one share.
+   */
+  userShare?: Segment
   /** Caps every request's max and target output tokens (cost control, quick runs). */
   maxOutputTokens?: number
 }
@@ -27,6 +35,8 @@ export interface TrafficEstimate {
   /** Target output tokens where known, else max output tokens. */
   outputTokens: number
   spanMs: number
+  /** Requests by second of offset (traffic time): index s counts offsets in [s, s+1) s. */
+  perSecond: number[]
 }
 
 export interface TrafficSource {
@@ -74,17 +84,23 @@ export async function openTraffic(options: TrafficSourceOptions, seed: number): 
         options.segment,
       )
   }
-  const limited = async (): Promise<AsyncIterable<TrafficRequest>> => capOutput(take(await open(), options.maxRequests), options.maxOutputTokens)
+  if (options.userShare !== undefined) checkShare(options.userShare)
+  const shaped = (requests: AsyncIterable<TrafficRequest>): AsyncIterable<TrafficRequest> =>
+    capOutput(userShareFilter(take(requests, options.maxRequests), options.userShare), options.maxOutputTokens)
+  const limited = async (): Promise<AsyncIterable<TrafficRequest>> => shaped(await open())
   // The estimate reads the traffic once more (streaming), so the first read is saved for the run.
   let estimatePass: Promise<TrafficEstimate> | undefined
   const estimate = async (): Promise<TrafficEstimate> => {
-    const totals: TrafficEstimate = { requests: 0, inputTokens: 0, outputTokens: 0, spanMs: 0 }
+    const totals: TrafficEstimate = { requests: 0, inputTokens: 0, outputTokens: 0, spanMs: 0, perSecond: [] }
     // Expanding the first request of each task here warms the prompt builder's tables, so that
     // their one-time cost is paid before the run's clock starts, not on the first sends.
     const warmed = new Set<string>()
     const pass = options.type === 'file' ? (await readTraffic(options.path, segmentOption(options.segment))).requests : await open()
-    for await (const request of capOutput(take(pass, options.maxRequests), options.maxOutputTokens)) {
+    for await (const request of shaped(pass)) {
       totals.requests++
+      const second = Math.floor(request.offsetMs / 1000)
+      while (totals.perSecond.length <= second) totals.perSecond.push(0)
+      totals.perSecond[second] = (totals.perSecond[second] as number) + 1
       totals.inputTokens += request.inputTokens
       totals.outputTokens += request.targetOutputTokens ?? request.maxOutputTokens
       totals.spanMs = Math.max(totals.spanMs, request.offsetMs)
@@ -124,9 +140,16 @@ export async function openTraffic(options: TrafficSourceOptions, seed: number): 
       source,
       requests: header?.requestCount ?? (options.type === 'requests' ? options.requests.length : null),
       seed: header?.seed ?? presetSeed,
-      segment: options.segment === undefined ? null : `${options.segment.index}/${options.segment.count}`,
+      segment: describeSegment(options),
     }),
   }
+}
+
+function describeSegment(options: TrafficSourceOptions): string | null {
+  const parts: string[] = []
+  if (options.segment !== undefined) parts.push(`${options.segment.index}/${options.segment.count}`)
+  if (options.userShare !== undefined) parts.push(`users ${options.userShare.index}/${options.userShare.count}`)
+  return parts.length === 0 ? null : parts.join(' ')
 }
 
 function segmentOption(segment: Segment | undefined): { segment?: Segment } {
@@ -143,6 +166,39 @@ async function* segmentGenerator(requests: AsyncIterable<TrafficRequest>, segmen
   for await (const request of requests) {
     if (k % segment.count === segment.index - 1) yield request
     k++
+  }
+}
+
+/**
+ * Which share (1-based, of `count`) a user belongs to: FNV-1a (32-bit) of the user id, mod count.
+ * Stable across runs, machines and Node versions; the same id always lands in the same share.
+ */
+export function userShareOf(userId: string, count: number): number {
+  return (userHash(userId) % count) + 1
+}
+
+function userShareFilter(requests: AsyncIterable<TrafficRequest>, share: Segment | undefined): AsyncIterable<TrafficRequest> {
+  return share === undefined ? requests : userShareGenerator(requests, share)
+}
+
+function userHash(text: string): number {
+  let hash = 0x811c9dc5
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i)
+    hash = Math.imul(hash, 0x01000193) >>> 0
+  }
+  return hash
+}
+
+async function* userShareGenerator(requests: AsyncIterable<TrafficRequest>, share: Segment): AsyncIterable<TrafficRequest> {
+  for await (const request of requests) {
+    if (userShareOf(request.userId, share.count) === share.index) yield request
+  }
+}
+
+function checkShare(share: Segment): void {
+  if (!Number.isSafeInteger(share.index) || !Number.isSafeInteger(share.count) || share.count < 1 || share.index < 1 || share.index > share.count) {
+    throw new UserError('USAGE_INVALID', `user share ${share.index}/${share.count} must be i/n with 1 ≤ i ≤ n; e.g. 2/4`)
   }
 }
 

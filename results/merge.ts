@@ -62,17 +62,7 @@ export async function mergeRuns(dirs: readonly string[], options: MergeOptions):
       throw new UserError('FILE_NOT_FOUND', `${path}: cannot be read (${error instanceof Error ? error.message : String(error)}); is this a run folder?`)
     }
   }
-  const merged = new Map<LatencyMetric, LatencyHistogram>()
-  for (const dir of dirs) {
-    const file = await readJson<{ histograms: Record<string, string> }>(join(dir, 'histograms.json'), 'histograms.json')
-    for (const metric of LATENCY_METRICS) {
-      const encoded = file.histograms[metric]
-      if (encoded === undefined) continue
-      const histogram = decodeHistogram(encoded)
-      const previous = merged.get(metric)
-      merged.set(metric, previous === undefined ? histogram : mergeHistograms(previous, histogram))
-    }
-  }
+  const merged = await mergeHistogramFiles(dirs)
   const summary = aggregator.finish({
     runId: options.runId,
     name: options.name,
@@ -93,4 +83,20 @@ export async function mergeRuns(dirs: readonly string[], options: MergeOptions):
   const targets = new Set(summaries.map((s) => s.target.label))
   if (targets.size > 1) summary.notes.push(`the folders ran against different targets (${[...targets].join(', ')}): merging them mixes endpoints`)
   return summary
+}
+
+/** The run folders' histograms.json merged metric by metric (HDR merges exactly). */
+export async function mergeHistogramFiles(dirs: readonly string[]): Promise<Map<LatencyMetric, LatencyHistogram>> {
+  const merged = new Map<LatencyMetric, LatencyHistogram>()
+  for (const dir of dirs) {
+    const file = await readJson<{ histograms: Record<string, string> }>(join(dir, 'histograms.json'), 'histograms.json')
+    for (const metric of LATENCY_METRICS) {
+      const encoded = file.histograms[metric]
+      if (encoded === undefined) continue
+      const histogram = decodeHistogram(encoded)
+      const previous = merged.get(metric)
+      merged.set(metric, previous === undefined ? histogram : mergeHistograms(previous, histogram))
+    }
+  }
+  return merged
 }
