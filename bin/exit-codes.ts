@@ -4,3 +4,6 @@ export const EXIT_BUG = 1
 export const EXIT_USAGE = 2
 export const EXIT_THRESHOLDS_FAILED = 99
 export const EXIT_INTERRUPTED = 130
+
+/** How a command reports its exit code to `main` (bin/gauntlet.ts), which alone exits. */
+export type SetExitCode = (code: number) => void

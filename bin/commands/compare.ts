@@ -5,14 +5,13 @@ import type { Command } from 'commander'
 import { compareTargets, resolveCompareTargets, type CompareMode, type CompareOptions } from '../../load/compare.js'
 import type { RunProgress } from '../../load/run.js'
 import { UserError } from '../../core/errors.js'
-import type { WorkforceAssumption } from '../../results/compare.js'
+import type { WorkforceAssumption } from '../../results/compare/index.js'
 import { renderCompareTerminal } from '../../results/reports/compare-terminal.js'
 import { formatDuration, formatMsValue, formatNumber } from '../../results/reports/format.js'
 import { writeJunit } from '../../results/reports/junit.js'
 import { collect, confirmOnTty, createCliRunChrome, parseNumberFlag } from '../cli-helpers.js'
-import { EXIT_INTERRUPTED, EXIT_OK, EXIT_THRESHOLDS_FAILED } from '../exit-codes.js'
-import type { SetExitCode } from './index.js'
-import { buildRunOptions } from './run.js'
+import { EXIT_INTERRUPTED, EXIT_OK, EXIT_THRESHOLDS_FAILED, type SetExitCode } from '../exit-codes.js'
+import { buildRunOptions } from '../run-options.js'
 
 export interface CommandOutput {
   stdout: { write(text: string): unknown }

@@ -15,8 +15,7 @@ import { renderForecastTerminal } from '../../results/reports/forecast-terminal.
 import type { Summary } from '../../results/summary.js'
 import type { SweepDocument } from '../../results/sweep.js'
 import { parseNumberFlag } from '../cli-helpers.js'
-import { EXIT_OK } from '../exit-codes.js'
-import type { SetExitCode } from './index.js'
+import { EXIT_OK, type SetExitCode } from '../exit-codes.js'
 
 interface ForecastFlags {
   run?: string

@@ -1,5 +1,8 @@
-// Registers every subcommand. Each command module exports `register(program, setExitCode)`.
+// Registers every subcommand. Each command module exports `register(program, setExitCode)`; only
+// this file imports the commands, and they import no command (shared code: ../cli-helpers.ts,
+// ../run-options.ts, ../exit-codes.ts).
 import type { Command } from 'commander'
+import type { SetExitCode } from '../exit-codes.js'
 import { register as registerCompare } from './compare.js'
 import { register as registerDrill } from './drill.js'
 import { register as registerForecast } from './forecast.js'
@@ -12,8 +15,6 @@ import { register as registerRun } from './run.js'
 import { register as registerSweep } from './sweep.js'
 import { getTrafficCommand, register as registerTraffic } from './traffic.js'
 import { registerMutate } from './traffic-mutate.js'
-
-export type SetExitCode = (code: number) => void
 
 export function registerCommands(program: Command, setExitCode: SetExitCode): void {
   registerRun(program, setExitCode)

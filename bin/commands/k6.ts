@@ -13,8 +13,7 @@ import { DEFAULT_PATIENCE, parsePatience } from '../../load/patience.js'
 import { openTraffic } from '../../load/traffic-source.js'
 import { parseSegment } from '../../load/traffic.js'
 import { collect, parseNumberFlag } from '../cli-helpers.js'
-import { EXIT_OK } from '../exit-codes.js'
-import type { SetExitCode } from './index.js'
+import { EXIT_OK, type SetExitCode } from '../exit-codes.js'
 
 interface ExportFlags {
   traffic?: string

@@ -8,8 +8,7 @@ import { renderTerminalSummary } from '../../results/reports/terminal.js'
 import { summaryMetric } from '../../results/summary-metrics.js'
 import { evaluateThresholds, parseThresholds } from '../../results/thresholds.js'
 import { collect } from '../cli-helpers.js'
-import { EXIT_OK, EXIT_THRESHOLDS_FAILED } from '../exit-codes.js'
-import type { SetExitCode } from './index.js'
+import { EXIT_OK, EXIT_THRESHOLDS_FAILED, type SetExitCode } from '../exit-codes.js'
 
 export function register(program: Command, setExitCode: SetExitCode): void {
   program

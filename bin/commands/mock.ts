@@ -3,8 +3,7 @@ import type { Command } from 'commander'
 import { createMockServer, type MockProfile, type MockServer } from '../../adapters/mock/index.js'
 import { getMockProfile, MOCK_PROFILES } from '../../adapters/mock/profiles.js'
 import { abortOnSignals, collect, parseNumberFlag } from '../cli-helpers.js'
-import { EXIT_OK } from '../exit-codes.js'
-import type { SetExitCode } from './index.js'
+import { EXIT_OK, type SetExitCode } from '../exit-codes.js'
 
 export interface MockFlags {
   host?: string

@@ -9,8 +9,7 @@ import { resolveK6Target } from '../../load/k6/target.js'
 import { defaultProbeEntry, formatProbeTable, probeEntries, runProbe } from '../../load/probe.js'
 import { openTraffic } from '../../load/traffic-source.js'
 import { abortOnSignals, parseNumberFlag } from '../cli-helpers.js'
-import { EXIT_OK } from '../exit-codes.js'
-import type { SetExitCode } from './index.js'
+import { EXIT_OK, type SetExitCode } from '../exit-codes.js'
 
 interface ProbeFlags {
   target?: string

@@ -8,8 +8,7 @@ import { loadTimeline } from '../../chaos/timeline.js'
 import type { FaultSpec } from '../../chaos/types.js'
 import { UserError } from '../../core/errors.js'
 import { abortOnSignals, parseNumberFlag } from '../cli-helpers.js'
-import { EXIT_OK } from '../exit-codes.js'
-import type { SetExitCode } from './index.js'
+import { EXIT_OK, type SetExitCode } from '../exit-codes.js'
 
 export interface ProxyFlags {
   upstream?: string

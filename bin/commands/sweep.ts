@@ -10,9 +10,8 @@ import { renderSweepTerminal } from '../../results/reports/sweep-terminal.js'
 import { renderProgressLine } from '../../results/reports/terminal.js'
 import { formatLoad, type SweepCriteria } from '../../results/sweep.js'
 import { confirmOnTty, createCliRunChrome, parseNumberFlag } from '../cli-helpers.js'
-import { EXIT_INTERRUPTED, EXIT_OK } from '../exit-codes.js'
-import type { SetExitCode } from './index.js'
-import { parseSlo } from './run.js'
+import { EXIT_INTERRUPTED, EXIT_OK, type SetExitCode } from '../exit-codes.js'
+import { parseSlo } from '../run-options.js'
 
 interface SweepFlags {
   target?: string

@@ -9,10 +9,9 @@ import { UserError } from '../../core/errors.js'
 import type { EncodingName } from '../../core/tokens.js'
 import { VERSION } from '../../core/version.js'
 import { createTrafficWriter, expandMessages, readTraffic } from '../../load/traffic.js'
-import type { TrafficHeader } from '../../load/traffic-types.js'
+import type { TrafficHeader } from '../../core/traffic-types.js'
 import { parseNumberFlag } from '../cli-helpers.js'
-import { EXIT_OK } from '../exit-codes.js'
-import type { SetExitCode } from './index.js'
+import { EXIT_OK, type SetExitCode } from '../exit-codes.js'
 
 interface MutateFlags {
   in: string

@@ -4,7 +4,7 @@ import { Command, Option } from 'commander'
 import { UserError } from '../../core/errors.js'
 import type { EncodingName } from '../../core/tokens.js'
 import { createTrafficWriter, parseSegment, readTraffic } from '../../load/traffic.js'
-import type { TrafficHeader, TrafficRequest } from '../../load/traffic-types.js'
+import type { TrafficHeader, TrafficRequest } from '../../core/traffic-types.js'
 import { generateTraffic, type GenerateOptions } from '../../load/workload/generate.js'
 import { PRESETS } from '../../load/workload/presets.js'
 import { createProfileAccumulator, formatProfile, zoneRangesFromHeader, type TrafficProfile } from '../../load/workload/profile.js'
@@ -14,7 +14,7 @@ import { importMooncakeTrace } from '../../load/workload/trace-mooncake.js'
 import { importServegenTrace } from '../../load/workload/trace-servegen.js'
 import { parseWindow } from '../../load/workload/window.js'
 import { parseNumberFlag } from '../cli-helpers.js'
-import type { SetExitCode } from './index.js'
+import type { SetExitCode } from '../exit-codes.js'
 
 /** Where a command writes: the profile and notes go to stderr, data (inspect) to stdout. */
 export interface CommandOutput {
