@@ -9,7 +9,7 @@ import { build } from 'esbuild'
 import type { ChatMessage } from '../../adapters/types.js'
 import { VERSION } from '../../core/version.js'
 import { createPatience, type PatienceOptions } from '../patience.js'
-import type { TrafficRequest } from '../traffic-types.js'
+import type { TrafficRequest } from '../../core/traffic-types.js'
 import {
   DEFAULT_WINDOW_MS,
   plannedStartsMs,

@@ -24,8 +24,9 @@ export function runTarget(): K6Target {
 export function runApiKey(): string | undefined {
   const name = plan.target.keyEnv
   if (name === null) return undefined
-  const key = __ENV[name]
-  return key ? key : undefined
+  // Trimmed, empty meaning unset, as the adapters read keys (adapters/settings.ts envValue).
+  const key = (__ENV[name] || '').trim()
+  return key !== '' ? key : undefined
 }
 
 // Fail in the init context, before any VU starts, rather than send hundreds of 401s.

@@ -1,6 +1,7 @@
 // Vendor wire formats for the k6 scripts and the autocannon probe: traffic entry -> HTTP request,
 // response body / SSE event -> text, usage and finish reason, and usage x price -> USD.
-// Pure and ES2017-safe (it is bundled for k6), no imports beyond the plan types.
+// Pure and ES2017-safe (it is bundled for k6), no imports beyond the plan types. A hand-kept twin
+// of the adapters' request/response code: test/unit/k6/vendor-parity.test.ts holds them equal.
 import type { K6Price, K6Target, K6TrafficEntry } from './plan.js'
 
 export interface VendorRequest {
@@ -94,6 +95,25 @@ function asCount(value: unknown): number | undefined {
   return typeof value === 'number' && isFinite(value) && value >= 0 ? value : undefined
 }
 
+function asString(record: Record<string, unknown> | undefined, key: string): string | undefined {
+  if (record === undefined) return undefined
+  const value = record[key]
+  return typeof value === 'string' ? value : undefined
+}
+
+function parseRecord(text: string): Record<string, unknown> | undefined {
+  try {
+    return asRecord(JSON.parse(text))
+  } catch (_error) {
+    return undefined
+  }
+}
+
+// The parsing below mirrors adapters/openai-compatible/response.ts and adapters/anthropic/response.ts
+// (test/unit/k6/vendor-parity.test.ts feeds the recorded fixtures through both and holds the
+// text, usage and finish reason equal). Text is what the engine counts as text-delta: answer
+// text and OpenAI refusals, never reasoning.
+
 function openAiUsage(raw: unknown): ParsedUsage {
   const usage = asRecord(raw)
   if (usage === undefined) return {}
@@ -111,51 +131,82 @@ function openAiUsage(raw: unknown): ParsedUsage {
   return result
 }
 
-/** Anthropic reports cache reads and writes beside `input_tokens`; we fold them into the input total. */
-function anthropicUsage(raw: unknown, into: ParsedUsage): void {
+/** The choice with index 0 (n > 1 answers are not measured), or the first one without an index. */
+function openAiFirstChoice(body: Record<string, unknown>): Record<string, unknown> | undefined {
+  const choices = body['choices']
+  if (!Array.isArray(choices)) return undefined
+  for (const item of choices) {
+    const choice = asRecord(item)
+    if (choice !== undefined && (choice['index'] === undefined || choice['index'] === 0)) return choice
+  }
+  return undefined
+}
+
+function hasOpenAiError(body: Record<string, unknown>): boolean {
+  return body['error'] !== undefined && body['error'] !== null
+}
+
+/** Anthropic's counts as reported; later reports (message_delta) override earlier ones field by field. */
+interface AnthropicCounts {
+  input?: number
+  cacheRead?: number
+  cacheWrite?: number
+  output?: number
+}
+
+function mergeAnthropicCounts(counts: AnthropicCounts, raw: unknown): void {
   const usage = asRecord(raw)
   if (usage === undefined) return
   const input = asCount(usage['input_tokens'])
   const cacheRead = asCount(usage['cache_read_input_tokens'])
   const cacheWrite = asCount(usage['cache_creation_input_tokens'])
   const output = asCount(usage['output_tokens'])
-  if (input !== undefined) into.inputTokens = input + (cacheRead || 0) + (cacheWrite || 0)
-  if (cacheRead !== undefined) into.cachedInputTokens = cacheRead
-  if (cacheWrite !== undefined) into.cacheWriteInputTokens = cacheWrite
-  if (output !== undefined) into.outputTokens = output
+  if (input !== undefined) counts.input = input
+  if (cacheRead !== undefined) counts.cacheRead = cacheRead
+  if (cacheWrite !== undefined) counts.cacheWrite = cacheWrite
+  if (output !== undefined) counts.output = output
 }
 
-/** A non-streaming 2xx body; undefined when it is not the vendor's JSON shape. */
+/** Anthropic reports cache reads and writes beside `input_tokens`; we fold them into the input total. */
+function anthropicUsage(counts: AnthropicCounts): ParsedUsage {
+  const usage: ParsedUsage = {}
+  if (counts.input !== undefined) usage.inputTokens = counts.input + (counts.cacheRead || 0) + (counts.cacheWrite || 0)
+  if (counts.cacheRead !== undefined) usage.cachedInputTokens = counts.cacheRead
+  if (counts.cacheWrite !== undefined) usage.cacheWriteInputTokens = counts.cacheWrite
+  if (counts.output !== undefined) usage.outputTokens = counts.output
+  return usage
+}
+
+/** A non-streaming 2xx body; undefined when it is not the vendor's JSON shape (or an error in a 200). */
 export function parseJsonResponse(vendor: K6Target['vendor'], bodyText: string): ParsedResponse | undefined {
-  let parsed: unknown
-  try {
-    parsed = JSON.parse(bodyText)
-  } catch (_error) {
-    return undefined
-  }
-  const body = asRecord(parsed)
+  const body = parseRecord(bodyText)
   if (body === undefined) return undefined
   if (vendor === 'anthropic') {
+    if (body['type'] === 'error') return undefined
     const content = body['content']
     if (!Array.isArray(content)) return undefined
     let text = ''
     for (const block of content) {
       const record = asRecord(block)
-      if (record !== undefined && record['type'] === 'text' && typeof record['text'] === 'string') text += record['text']
+      if (record !== undefined && record['type'] === 'text') text += asString(record, 'text') || ''
     }
-    const usage: ParsedUsage = {}
-    anthropicUsage(body['usage'], usage)
-    const result: ParsedResponse = { text, usage }
-    if (typeof body['stop_reason'] === 'string') result.finishReason = body['stop_reason']
+    const counts: AnthropicCounts = {}
+    mergeAnthropicCounts(counts, body['usage'])
+    const result: ParsedResponse = { text, usage: anthropicUsage(counts) }
+    const stopReason = asString(body, 'stop_reason')
+    if (stopReason !== undefined) result.finishReason = stopReason
     return result
   }
-  const choices = body['choices']
-  if (!Array.isArray(choices)) return undefined
-  const first = asRecord(choices[0])
-  const message = first === undefined ? undefined : asRecord(first['message'])
-  const text = message !== undefined && typeof message['content'] === 'string' ? message['content'] : ''
+  if (hasOpenAiError(body)) return undefined
+  const choice = openAiFirstChoice(body)
+  if (choice === undefined) return undefined
+  const message = asRecord(choice['message'])
+  const content = asString(message, 'content')
+  const refusal = asString(message, 'refusal')
+  const text = content !== undefined && content !== '' ? content : refusal || ''
   const result: ParsedResponse = { text, usage: openAiUsage(body['usage']) }
-  if (first !== undefined && typeof first['finish_reason'] === 'string') result.finishReason = first['finish_reason']
+  const finishReason = asString(choice, 'finish_reason')
+  if (finishReason !== undefined) result.finishReason = finishReason
   return result
 }
 
@@ -181,82 +232,84 @@ export function createStreamState(vendor: K6Target['vendor']): StreamState {
   let text = ''
   let finishReason: string | undefined
   let contentEvents = 0
-  const usage: ParsedUsage = {}
-  const parse = (data: string): Record<string, unknown> | undefined => {
-    try {
-      return asRecord(JSON.parse(data))
-    } catch (_error) {
-      return undefined
-    }
-  }
+  let openAiReported: ParsedUsage = {}
+  const counts: AnthropicCounts = {}
   const errorOf = (event: Record<string, unknown>): string => {
-    const error = asRecord(event['error'])
-    if (error !== undefined && typeof error['message'] === 'string') return error['message']
-    return 'stream error event'
+    const message = asString(asRecord(event['error']), 'message')
+    return message !== undefined ? message : 'stream error event'
   }
-  const onEvent = (name: string, data: string): StreamStep => {
-    if (vendor === 'anthropic') {
-      const event = parse(data)
-      const type = event !== undefined && typeof event['type'] === 'string' ? event['type'] : name
-      if (event === undefined) return { content: false, done: false, error: `unparseable event '${name}'` }
-      if (type === 'error') return { content: false, done: true, error: errorOf(event) }
-      if (type === 'message_start') {
-        const message = asRecord(event['message'])
-        if (message !== undefined) anthropicUsage(message['usage'], usage)
-        return { content: false, done: false }
-      }
-      if (type === 'content_block_delta') {
-        const delta = asRecord(event['delta'])
-        if (delta !== undefined && delta['type'] === 'text_delta' && typeof delta['text'] === 'string' && delta['text'] !== '') {
-          text += delta['text']
-          contentEvents++
-          return { content: true, done: false }
-        }
-        return { content: false, done: false }
-      }
-      if (type === 'message_delta') {
-        const delta = asRecord(event['delta'])
-        if (delta !== undefined && typeof delta['stop_reason'] === 'string') finishReason = delta['stop_reason']
-        // message_delta carries cumulative output tokens; input stays from message_start.
-        const deltaUsage = asRecord(event['usage'])
-        const output = deltaUsage === undefined ? undefined : asCount(deltaUsage['output_tokens'])
-        if (output !== undefined) usage.outputTokens = output
-        return { content: false, done: false }
-      }
-      return { content: false, done: type === 'message_stop' }
+  const addText = (piece: string | undefined): boolean => {
+    if (piece === undefined || piece === '') return false
+    text += piece
+    contentEvents++
+    return true
+  }
+  const onAnthropicEvent = (name: string, data: string): StreamStep => {
+    if (data === '' && name !== 'error') return { content: false, done: false }
+    const event = parseRecord(data)
+    if (event === undefined) {
+      if (name === 'error') return { content: false, done: true, error: data !== '' ? data : 'stream error event' }
+      return { content: false, done: false, error: `unparseable event '${name}'` }
     }
+    // The JSON `type` is authoritative; the SSE event name is a fallback for terse servers.
+    const typeField = asString(event, 'type')
+    const type = typeField !== undefined ? typeField : name
+    if (type === 'error') return { content: false, done: true, error: errorOf(event) }
+    if (type === 'message_start') {
+      const message = asRecord(event['message'])
+      if (message !== undefined) mergeAnthropicCounts(counts, message['usage'])
+      return { content: false, done: false }
+    }
+    if (type === 'content_block_start') {
+      // A text block may open with text of its own (usually empty).
+      const block = asRecord(event['content_block'])
+      const content = block !== undefined && block['type'] === 'text' ? addText(asString(block, 'text')) : false
+      return { content, done: false }
+    }
+    if (type === 'content_block_delta') {
+      const delta = asRecord(event['delta'])
+      const content = delta !== undefined && delta['type'] === 'text_delta' ? addText(asString(delta, 'text')) : false
+      return { content, done: false }
+    }
+    if (type === 'message_delta') {
+      const stopReason = asString(asRecord(event['delta']), 'stop_reason')
+      if (stopReason !== undefined) finishReason = stopReason
+      // message_delta carries cumulative counts; what it omits stays from message_start.
+      mergeAnthropicCounts(counts, event['usage'])
+      return { content: false, done: false }
+    }
+    return { content: false, done: type === 'message_stop' }
+  }
+  const onOpenAiEvent = (name: string, data: string): StreamStep => {
     if (data.trim() === '[DONE]') return { content: false, done: true }
-    const event = parse(data)
-    if (event === undefined) return { content: false, done: false, error: 'unparseable chunk' }
-    if (event['error'] !== undefined) return { content: false, done: true, error: errorOf(event) }
-    let content = false
-    const choices = event['choices']
-    if (Array.isArray(choices) && choices.length > 0) {
-      const choice = asRecord(choices[0])
-      const delta = choice === undefined ? undefined : asRecord(choice['delta'])
-      if (delta !== undefined && typeof delta['content'] === 'string' && delta['content'] !== '') {
-        text += delta['content']
-        contentEvents++
-        content = true
-      }
-      if (choice !== undefined && typeof choice['finish_reason'] === 'string') finishReason = choice['finish_reason']
+    // A bare `data:` line is a keep-alive some proxies send.
+    if (data === '' && name !== 'error') return { content: false, done: false }
+    const event = parseRecord(data)
+    if (event === undefined) {
+      if (name === 'error') return { content: false, done: true, error: data !== '' ? data : 'stream error event' }
+      return { content: false, done: false, error: 'unparseable chunk' }
     }
-    if (event['usage'] !== undefined && event['usage'] !== null) {
-      const parsedUsage = openAiUsage(event['usage'])
-      if (parsedUsage.inputTokens !== undefined) usage.inputTokens = parsedUsage.inputTokens
-      if (parsedUsage.outputTokens !== undefined) usage.outputTokens = parsedUsage.outputTokens
-      if (parsedUsage.cachedInputTokens !== undefined) usage.cachedInputTokens = parsedUsage.cachedInputTokens
-      if (parsedUsage.reasoningTokens !== undefined) usage.reasoningTokens = parsedUsage.reasoningTokens
-    }
-    return { content, done: false }
+    if (hasOpenAiError(event) || name === 'error') return { content: false, done: true, error: errorOf(event) }
+    // Each usage report replaces the previous one (servers send one, in the last chunk).
+    if (asRecord(event['usage']) !== undefined) openAiReported = openAiUsage(event['usage'])
+    const choice = openAiFirstChoice(event)
+    if (choice === undefined) return { content: false, done: false }
+    const delta = asRecord(choice['delta'])
+    const answered = addText(asString(delta, 'content'))
+    // A refusal is answer text for the engine too (its finish reason becomes `refusal` there).
+    const refused = addText(asString(delta, 'refusal'))
+    const finish = asString(choice, 'finish_reason')
+    if (finish !== undefined) finishReason = finish
+    return { content: answered || refused, done: false }
   }
+  const onEvent = vendor === 'anthropic' ? onAnthropicEvent : onOpenAiEvent
   return {
     onEvent,
     get text() {
       return text
     },
     get usage() {
-      return usage
+      return vendor === 'anthropic' ? anthropicUsage(counts) : openAiReported
     },
     get finishReason() {
       return finishReason
