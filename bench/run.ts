@@ -15,8 +15,9 @@ import { memorySection } from './sections/memory.js'
 import { proxySection } from './sections/proxy.js'
 import { mockSection } from './sections/mock.js'
 import { generationSection } from './sections/generation.js'
+import { referenceSection } from './sections/reference.js'
 
-const SECTIONS: readonly Section[] = [rawRateSection, streamsSection, pacingSection, memorySection, proxySection, mockSection, generationSection]
+const SECTIONS: readonly Section[] = [rawRateSection, streamsSection, pacingSection, memorySection, proxySection, mockSection, generationSection, referenceSection]
 
 const SERVER_ROLES: Record<string, (options: never) => Promise<void>> = {
   mock: mockRole,

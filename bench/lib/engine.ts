@@ -4,7 +4,7 @@
 import { buildChatCompletionsBody, buildChatCompletionsHeaders } from '../../adapters/openai-compatible/request.js'
 import type { ChatMessage, ChatRequest } from '../../adapters/types.js'
 import { getEncoder } from '../../core/tokens.js'
-import type { TrafficRequest } from '../../load/traffic-types.js'
+import type { TrafficRequest } from '../../core/traffic-types.js'
 import type { Sample, Sink } from '../../results/types.js'
 
 export const BENCH_MODEL = 'gpt-4o-mini'

@@ -95,13 +95,22 @@ export function startServerRole(role: string, options: unknown): Promise<ServerH
 
 /** Runs a client role to completion and returns the result it sends; its progress lines go to `onProgress`. */
 export function runClientRole<T>(role: string, options: unknown, timeoutMs: number, onProgress?: (line: string) => void): Promise<T> {
-  const child = forkChild(role, options)
+  return awaitResult<T>(forkChild(role, options), role, timeoutMs, onProgress)
+}
+
+/** The same for a script bundled on its own (not a role of this bundle), e.g. to measure its memory alone. */
+export function runClientScript<T>(path: string, args: readonly string[], timeoutMs: number): Promise<T> {
+  const child = fork(path, [...args], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, NODE_OPTIONS: '' } })
+  return awaitResult<T>(child, path, timeoutMs)
+}
+
+function awaitResult<T>(child: ChildProcess, name: string, timeoutMs: number, onProgress?: (line: string) => void): Promise<T> {
   return new Promise((resolve, reject) => {
     let result: T | undefined
     let received = false
     const killTimer = setTimeout(() => {
       child.kill('SIGKILL')
-      reject(new Error(`${role} did not finish within ${Math.round(timeoutMs / 1000)} s`))
+      reject(new Error(`${name} did not finish within ${Math.round(timeoutMs / 1000)} s`))
     }, timeoutMs)
     child.on('message', (raw) => {
       const message = raw as Message
@@ -114,7 +123,7 @@ export function runClientRole<T>(role: string, options: unknown, timeoutMs: numb
     child.once('exit', (code) => {
       clearTimeout(killTimer)
       if (received) resolve(result as T)
-      else reject(new Error(`${role} exited with ${code} without a result`))
+      else reject(new Error(`${name} exited with ${code} without a result`))
     })
   })
 }
