@@ -7,7 +7,7 @@ export { DEFAULT_PATIENCE, parsePatience, type PatienceOptions } from './load/pa
 export { SDK_RETRIES, NO_RETRIES, type RetryPolicy } from './load/retry.js'
 export { readTraffic, createTrafficWriter, expandMessages, parseSegment } from './load/traffic.js'
 export { generateTraffic, type GenerateOptions } from './load/workload/generate.js'
-export type { TrafficHeader, TrafficRequest, PromptSpec } from './load/traffic-types.js'
+export type { TrafficHeader, TrafficRequest, PromptSpec } from './core/traffic-types.js'
 export { registerAdapter, createAdapterFromTarget } from './adapters/registry.js'
 export { parseTarget } from './adapters/target.js'
 export type { Adapter, AdapterSettings, ChatMessage, ChatRequest, CreateAdapter, StreamEvent, Usage, FinishReason } from './adapters/types.js'

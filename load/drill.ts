@@ -21,7 +21,7 @@ import {
   type DrillPhase,
   type DrillSample,
   type DriftThresholds,
-} from '../results/drill.js'
+} from '../results/drill/index.js'
 import type { Summary, Usd } from '../results/summary.js'
 import type { Sink } from '../results/types.js'
 import { run, type RunProgress } from './run.js'

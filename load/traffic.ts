@@ -13,7 +13,7 @@ import { createInterface } from 'node:readline'
 import { z } from 'zod'
 import type { ChatMessage } from '../adapters/types.js'
 import { UserError } from '../core/errors.js'
-import { TRAFFIC_SCHEMA_VERSION, type TrafficHeader, type TrafficRequest } from './traffic-types.js'
+import { TRAFFIC_SCHEMA_VERSION, type TrafficHeader, type TrafficRequest } from '../core/traffic-types.js'
 import { synthesizePrompt } from './workload/prompts.js'
 
 export interface Segment {

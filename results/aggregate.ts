@@ -12,10 +12,9 @@ import {
   type TimeBucket,
   type Usd,
 } from './summary.js'
-import { UNSENT_OUTCOMES, type Sample } from './types.js'
+import { ERROR_OUTCOMES, outcomeKey, UNSENT_OUTCOMES } from './outcomes.js'
+import type { Sample } from './types.js'
 
-/** Final outcomes that count as errors of the endpoint (not of the user or the harness). */
-const ERROR_OUTCOMES = new Set(['http', 'timeout', 'reset', 'connection', 'malformed-stream', 'truncated', 'stream-error'])
 
 export interface AggregatorOptions {
   /** Width of a time-series bucket. */
@@ -107,9 +106,7 @@ export interface LiveStats {
   spendUsd: Usd
 }
 
-export function outcomeKey(sample: Pick<Sample, 'outcome' | 'status'>): string {
-  return sample.outcome === 'http' ? `http_${sample.status ?? 'unknown'}` : sample.outcome
-}
+export { outcomeKey } from './outcomes.js'
 
 function addSpend(total: SpendTotal, usd: number | null | undefined): void {
   if (usd === null) total.unknown = true

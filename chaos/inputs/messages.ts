@@ -1,9 +1,9 @@
 // Helpers every mutator shares: literal messages out of a request, the user message to garble,
 // and the finished request (tag + recounted tokens).
-import type { ChatMessage } from '../../adapters/types.js'
+import type { ChatMessage } from '../../core/messages.js'
 import { GauntletError } from '../../core/errors.js'
 import { countTokens, type EncodingName } from '../../core/tokens.js'
-import type { TrafficRequest } from '../../load/traffic-types.js'
+import type { TrafficRequest } from '../../core/traffic-types.js'
 import { MALFORMED_TAG_PREFIX, type MutationContext } from './types.js'
 
 /** A fresh copy of the request's messages, expanding a `prompt` spec through the context's hook. */

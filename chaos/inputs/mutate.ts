@@ -5,7 +5,7 @@
 import { UserError } from '../../core/errors.js'
 import { createRandom, type Random } from '../../core/random.js'
 import { DEFAULT_ENCODING, type EncodingName } from '../../core/tokens.js'
-import type { TrafficRequest } from '../../load/traffic-types.js'
+import type { TrafficRequest } from '../../core/traffic-types.js'
 import { EXCLUSIVE_KINDS, createInputMutators, resolveKinds } from './registry.js'
 import { pickDistinct } from './text.js'
 import type { ExpandMessages, InputMutator, InputMutatorOptions, MutationContext } from './types.js'

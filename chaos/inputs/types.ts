@@ -3,10 +3,10 @@
 //   TrafficRequest ──► resolveMessages (expand a prompt spec) ──► mutator.mutate ──► TrafficRequest
 //                                                                  + tag `malformed:<kind>`
 //                                                                  + recounted `inputTokens`
-import type { ChatMessage } from '../../adapters/types.js'
+import type { ChatMessage } from '../../core/messages.js'
 import type { EncodingName } from '../../core/tokens.js'
 import type { Random } from '../../core/random.js'
-import type { TrafficRequest } from '../../load/traffic-types.js'
+import type { TrafficRequest } from '../../core/traffic-types.js'
 
 /** Expands a request that only carries a `prompt` spec into literal messages. */
 export type ExpandMessages = (request: TrafficRequest) => ChatMessage[]

@@ -1,6 +1,6 @@
 // Traffic profile: requests, rate per minute, token percentiles per task, share per time zone.
 // Accumulated one request at a time; percentiles are exact (nearest rank over all values).
-import type { TrafficHeader, TrafficRequest } from '../traffic-types.js'
+import type { TrafficHeader, TrafficRequest } from '../../core/traffic-types.js'
 
 export interface TokenPercentiles {
   p50: number

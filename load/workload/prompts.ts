@@ -19,7 +19,7 @@
 import type { ChatMessage } from '../../adapters/types.js'
 import { createRandom, type Random } from '../../core/random.js'
 import { countTokens, DEFAULT_ENCODING, type EncodingName } from '../../core/tokens.js'
-import type { PromptSpec } from '../traffic-types.js'
+import type { PromptSpec } from '../../core/traffic-types.js'
 import { TASK_TEXTS, type LineSpec, type TaskText } from './prompt-texts.js'
 
 /** Tasks with their own text; any other task name is synthesised as `chat`. */

@@ -2,7 +2,7 @@
 // Timestamps carry 7 fractional digits (100 ns); offsets are their exact differences from the
 // earliest row, kept to the microsecond. Rows out of order are sorted, with a warning.
 import { basename } from 'node:path'
-import type { TrafficHeader, TrafficRequest } from '../traffic-types.js'
+import type { TrafficHeader, TrafficRequest } from '../../core/traffic-types.js'
 import { checkImportOptions, defaultWarn, importHeader, readLines, traceError, traceRequests, TraceTable, type TraceImportOptions } from './trace-common.js'
 
 export interface ImportedTrace {

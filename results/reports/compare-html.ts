@@ -5,7 +5,7 @@
 import { CONTENT_SECURITY_POLICY, uplotAssets } from './html-assets.js'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { CompareRow, Comparison, ComparisonTarget, DistributionKey } from '../compare.js'
+import type { CompareRow, Comparison, ComparisonTarget, DistributionKey } from '../compare/index.js'
 import { formatNumber } from './format.js'
 import { PERCENTILE_TICKS, type Chart, type ChartSeries, type ChartsData } from './html-charts.js'
 import { REPORT_SCRIPT } from './html-client.js'

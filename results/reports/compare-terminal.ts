@@ -1,6 +1,6 @@
 // The bake-off as text for a terminal or CI log: a side-by-side table with the winner of each
 // row marked, then the tally, the method, the workforce assumption, notes and where the runs are.
-import type { CompareRow, CompareSection, Comparison, RowDifference, RowUnit } from '../compare.js'
+import type { CompareRow, CompareSection, Comparison, RowDifference, RowUnit } from '../compare/index.js'
 import { formatMsValue, formatNumber, table } from './format.js'
 
 const SECTION_TITLES: Record<CompareSection, string> = {

@@ -13,7 +13,7 @@ import {
   rateLimitFor,
   type DrillBucket,
   type DrillDocument,
-} from '../drill.js'
+} from '../drill/index.js'
 import type { Summary } from '../summary.js'
 import { buildCharts, type Chart, type ChartsData } from './html-charts.js'
 import { REPORT_SCRIPT } from './html-client.js'

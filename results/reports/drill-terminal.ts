@@ -9,7 +9,7 @@ import {
   pct,
   type DrillDocument,
   type Incident,
-} from '../drill.js'
+} from '../drill/index.js'
 import { formatUsd, table } from './format.js'
 
 function windowText(fromMs: number, toMs: number): string {

@@ -5,7 +5,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { DrillDocument } from '../../results/drill.js'
+import type { DrillDocument } from '../../results/drill/index.js'
 import { runCli, type CliResult } from '../helpers/cli.js'
 
 

@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createMockServer, type MockServer } from '../../adapters/mock/index.js'
 import { run } from '../../load/run.js'
-import type { TrafficRequest } from '../../load/traffic-types.js'
+import type { TrafficRequest } from '../../core/traffic-types.js'
 import { readRecords } from '../../results/sinks/jsonl.js'
 import type { Sample } from '../../results/types.js'
 

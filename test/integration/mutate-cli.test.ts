@@ -10,7 +10,7 @@ import { malformedKinds } from '../../chaos/inputs/classify.js'
 import { countMessageTokens } from '../../chaos/inputs/messages.js'
 import { INPUT_KINDS } from '../../chaos/inputs/registry.js'
 import { createTrafficWriter, readTraffic } from '../../load/traffic.js'
-import type { TrafficRequest } from '../../load/traffic-types.js'
+import type { TrafficRequest } from '../../core/traffic-types.js'
 
 let folder: string
 let input: string

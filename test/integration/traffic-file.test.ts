@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { UserError } from '../../core/errors.js'
 import { createTrafficWriter, readTraffic, serializeTrafficRequest } from '../../load/traffic.js'
-import type { TrafficRequest } from '../../load/traffic-types.js'
+import type { TrafficRequest } from '../../core/traffic-types.js'
 import { generateTraffic } from '../../load/workload/generate.js'
 
 let dir: string

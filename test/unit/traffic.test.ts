@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { UserError } from '../../core/errors.js'
 import { countTokens } from '../../core/tokens.js'
 import { expandMessages, parseSegment, segmentRequestCount, serializeTrafficRequest, validateTrafficHeader, validateTrafficRequest } from '../../load/traffic.js'
-import type { TrafficRequest } from '../../load/traffic-types.js'
+import type { TrafficRequest } from '../../core/traffic-types.js'
 import { parseWindow } from '../../load/workload/window.js'
 
 const valid: TrafficRequest = {

@@ -1,7 +1,7 @@
 // Registry: target → adapter, keys resolved at creation (before anything is sent), plugins.
 import { describe, expect, it } from 'vitest'
 import { createAdapterFromTarget, defaultBaseUrl, listAdapters, registerAdapter } from '../../../adapters/registry.js'
-import { parseTarget } from '../../../adapters/target.js'
+import { knownTargetAdapterNames, parseTarget } from '../../../adapters/target.js'
 import type { Adapter, AdapterSettings } from '../../../adapters/types.js'
 
 function creationError(run: () => unknown): { code?: string; message: string } {
@@ -103,12 +103,24 @@ describe('plugins', () => {
   })
 })
 
+describe('one list of names', () => {
+  it('every registered name parses as a target, and parseTarget offers exactly those and mock', () => {
+    for (const name of listAdapters()) {
+      expect(parseTarget(`${name}:m@https://gw.example.com`, { env: {} })).toMatchObject({ kind: 'endpoint', adapter: name, model: 'm' })
+    }
+    expect(listAdapters().slice(0, 4)).toEqual(['openai', 'openai-compatible', 'anthropic', 'azure'])
+    expect(knownTargetAdapterNames()).toEqual([...listAdapters(), 'mock'])
+  })
+})
+
 describe('defaultBaseUrl', () => {
   it('gives where each built-in sends without an explicit URL', () => {
     expect(defaultBaseUrl('openai', {})).toBe('https://api.openai.com/v1')
     expect(defaultBaseUrl('anthropic', {})).toBe('https://api.anthropic.com')
     expect(defaultBaseUrl('openai-compatible', {})).toBeUndefined()
     expect(defaultBaseUrl('azure', { AZURE_OPENAI_ENDPOINT: 'https://x.openai.azure.com' })).toBe('https://x.openai.azure.com')
+    expect(defaultBaseUrl('openai', { OPENAI_BASE_URL: ' http://127.0.0.1:8000/v1 ' })).toBe('http://127.0.0.1:8000/v1')
+    expect(defaultBaseUrl('no-such-adapter', {})).toBeUndefined()
   })
 })
 

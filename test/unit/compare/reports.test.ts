@@ -1,7 +1,7 @@
 // The comparison's terminal table and HTML page: winners marked, values formatted in their
 // units, the method stated, labels escaped, links relative, nothing loaded from the network.
 import { describe, expect, it } from 'vitest'
-import { buildComparison, collectTargetData, type Comparison } from '../../../results/compare.js'
+import { buildComparison, collectTargetData, type Comparison } from '../../../results/compare/index.js'
 import { compareCharts, renderCompareHtml } from '../../../results/reports/compare-html.js'
 import { formatDelta, formatRowValue, formatUsdValue, renderCompareTerminal } from '../../../results/reports/compare-terminal.js'
 import type { Sample } from '../../../results/types.js'

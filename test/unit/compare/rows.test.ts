@@ -9,7 +9,7 @@ import {
   type CompareInput,
   type CompareRow,
   type Comparison,
-} from '../../../results/compare.js'
+} from '../../../results/compare/index.js'
 import type { Summary } from '../../../results/summary.js'
 import type { Sample } from '../../../results/types.js'
 import { tinySummary } from '../reports/summaries.js'

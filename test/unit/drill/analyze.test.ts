@@ -15,7 +15,7 @@ import {
   rateLimitFor,
   type DrillPhase,
   type DriftStats,
-} from '../../../results/drill.js'
+} from '../../../results/drill/index.js'
 import type { GroupStats, LatencyStats, Summary, TimeBucket } from '../../../results/summary.js'
 
 function latency(p95: number | null): LatencyStats {

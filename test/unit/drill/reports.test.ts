@@ -2,7 +2,7 @@
 // and SLO lines, per-bucket p95), the HTML page, JUnit cases and the --drift flag.
 import { describe, expect, it } from 'vitest'
 import { drillJunitCases, parseDriftFlag } from '../../../bin/commands/drill.js'
-import { analyzeDrill, type DrillDocument, type DrillPhase } from '../../../results/drill.js'
+import { analyzeDrill, type DrillDocument, type DrillPhase } from '../../../results/drill/index.js'
 import { buildDrillCharts, renderDrillHtml } from '../../../results/reports/drill-html.js'
 import { renderDrillTerminal } from '../../../results/reports/drill-terminal.js'
 import type { GroupStats, Summary, TimeBucket } from '../../../results/summary.js'

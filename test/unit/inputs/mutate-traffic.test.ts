@@ -1,7 +1,7 @@
 // mutateTraffic: the seeded decision per request, the mutated share against the rate, kinds
 // drawn evenly, determinism, and option errors.
 import { describe, expect, it } from 'vitest'
-import type { TrafficRequest } from '../../../load/traffic-types.js'
+import type { TrafficRequest } from '../../../core/traffic-types.js'
 import { countMessageTokens } from '../../../chaos/inputs/messages.js'
 import { createTrafficMutator, mutateTraffic } from '../../../chaos/inputs/mutate.js'
 import { INPUT_KINDS } from '../../../chaos/inputs/registry.js'

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest'
 import { createRandom } from '../../../core/random.js'
 import { countTokens, type EncodingName } from '../../../core/tokens.js'
-import type { TrafficRequest } from '../../../load/traffic-types.js'
+import type { TrafficRequest } from '../../../core/traffic-types.js'
 import { createContextOverflowMutator, DEFAULT_CONTEXT_TOKENS } from '../../../chaos/inputs/context-overflow.js'
 import { countMessageTokens } from '../../../chaos/inputs/messages.js'
 import { createOversizedJsonMutator, DEFAULT_OVERSIZED_BYTES } from '../../../chaos/inputs/oversized-json.js'

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { runClosedSchedule } from '../../../load/schedules/closed.js'
 import { runOpenSchedule } from '../../../load/schedules/open.js'
-import type { TrafficRequest } from '../../../load/traffic-types.js'
+import type { TrafficRequest } from '../../../core/traffic-types.js'
 import { createFakeClock } from '../../helpers/fake-clock.js'
 
 function traffic(offsets: number[]): AsyncIterable<TrafficRequest> {

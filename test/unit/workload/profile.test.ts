@@ -1,6 +1,6 @@
 // The profile's numbers against a hand-made ground truth.
 import { describe, expect, it } from 'vitest'
-import type { TrafficRequest } from '../../../load/traffic-types.js'
+import type { TrafficRequest } from '../../../core/traffic-types.js'
 import { formatProfile, profileTraffic } from '../../../load/workload/profile.js'
 
 function request(i: number, offsetMs: number, task: string, inputTokens: number, output: number, user: number): TrafficRequest {
