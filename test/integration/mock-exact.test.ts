@@ -30,7 +30,9 @@ describe('exact profile', () => {
     expect(Math.min(...ttfts)).toBeGreaterThanOrEqual(199)
     // Exact mode sends headers on arrival: first token − headers is the server's TTFT.
     const serverTtfts = results.map((result) => (result.tokenAtMs[0] as number) - result.headersAtMs)
-    expect(median(serverTtfts)).toBeGreaterThan(190)
+    // Headers the client reads late (its loop busy with the other 39 arrivals, on a shared
+    // machine) shorten this gap, so its floor is loose; "never early" above is the strict check.
+    expect(median(serverTtfts)).toBeGreaterThan(150)
     expect(median(serverTtfts)).toBeLessThan(240)
     const gaps = results.flatMap(gapsOf)
     expect(median(gaps)).toBeGreaterThan(15)
