@@ -42,8 +42,9 @@ describe('exact profile', () => {
       // 200 + 9 × 20: the absolute schedule keeps the total even when a gap is late
       expect(result.endAtMs).toBeGreaterThanOrEqual(379)
     }
+    // Same loose floor as above: a header read late shortens end − headers, never the total.
     const serverEnds = results.map((result) => result.endAtMs - result.headersAtMs)
-    expect(median(serverEnds)).toBeGreaterThan(370)
+    expect(median(serverEnds)).toBeGreaterThan(330)
     expect(median(serverEnds)).toBeLessThan(440)
   })
 })
