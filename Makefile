@@ -1,5 +1,5 @@
 # llm-gauntlet: every target installs what is missing first.
-.PHONY: install build run test test-unit test-integration typecheck check bench clean browser
+.PHONY: install build run test test-unit test-integration typecheck check bench docs clean browser
 
 NODE_MODULES_STAMP := node_modules/.package-lock.json
 
@@ -44,6 +44,14 @@ bench: build
 	npx esbuild bench/run.ts --bundle --platform=node --format=esm --packages=external \
 		--outfile=node_modules/.cache/gauntlet-bench/run.mjs --log-level=warning
 	node node_modules/.cache/gauntlet-bench/run.mjs $(if $(BENCH),--only $(BENCH)) $(if $(ROUNDS),--rounds $(ROUNDS))
+
+# Regenerates the examples in docs/ from real runs of the documented commands against the embedded
+# mock (test/docs/regenerate.ts, about 5 min): drill.md + img/drill.png, sweep.md + img/sweep.png,
+# forecast.md. DOCS=drill,sweep,forecast picks some; DOCS_DIR=DIR writes into a copy of docs/.
+docs: build browser
+	npx esbuild test/docs/regenerate.ts --bundle --platform=node --format=esm --packages=external \
+		--outfile=node_modules/.cache/gauntlet-docs/regenerate.mjs --log-level=warning
+	node node_modules/.cache/gauntlet-docs/regenerate.mjs $(if $(DOCS),--only $(DOCS)) $(if $(DOCS_DIR),--docs-dir $(DOCS_DIR))
 
 clean:
 	rm -rf dist
