@@ -4,6 +4,7 @@ import { UserError } from '../core/errors.js'
 import { parseDurationMs } from '../core/duration.js'
 import type { GauntletConfig } from '../load/config.js'
 import type { RunOptions } from '../load/run.js'
+import { scheduleFromFlags } from '../load/schedules/registry.js'
 import { parseSegment } from '../load/traffic.js'
 import type { TrafficSourceOptions } from '../load/traffic-source.js'
 import type { Slo } from '../results/summary.js'
@@ -35,6 +36,8 @@ export interface RunFlags {
   workers?: string
   tokenizer?: string
   maxDuration?: string
+  grace?: string
+  requestTimeout?: string
   onCap?: string
   seed?: string
   yes?: boolean
@@ -104,19 +107,8 @@ export function buildRunOptions(flags: RunFlags, config: GauntletConfig = {}): R
     else replayScale = timeScale
   }
   const options: RunOptions = { traffic, target, seed, stream: flags.stream }
-  if (flags.users !== undefined) {
-    options.schedule = {
-      type: 'closed',
-      users: parseNumberFlag('--users', flags.users, { integer: true, min: 1 }),
-      thinkTimeMs: flags.thinkTime === undefined ? 0 : parseNumberFlag('--think-time', flags.thinkTime, { min: 0 }),
-    }
-  } else {
-    if (flags.onCap !== undefined && flags.onCap !== 'drop' && flags.onCap !== 'queue') {
-      throw new UserError('USAGE_INVALID', `--on-cap '${flags.onCap}' must be drop or queue; e.g. --on-cap queue`)
-    }
-    options.schedule = { type: 'open', timeScale: replayScale }
-    if (flags.onCap === 'queue' || flags.onCap === 'drop') options.schedule.overflow = flags.onCap
-  }
+  // Each schedule owns its flags (load/schedules/*.ts): --users picks closed, else open.
+  options.schedule = scheduleFromFlags(flags as unknown as Record<string, unknown>, { replayTimeScale: replayScale })
   const thresholds = [...(config.thresholds ?? []), ...(flags.threshold ?? [])]
   if (thresholds.length > 0) options.thresholds = thresholds
   const slo = flags.slo === undefined ? config.slo : parseSlo(flags.slo)
@@ -145,6 +137,17 @@ export function buildRunOptions(flags: RunFlags, config: GauntletConfig = {}): R
     const ms = parseDurationMs(flags.maxDuration)
     if (ms === undefined || ms <= 0) throw new UserError('USAGE_INVALID', `--max-duration '${flags.maxDuration}' is not a duration; e.g. --max-duration 90s or 10m`)
     options.maxDurationMs = ms
+  }
+  if (flags.grace !== undefined) {
+    if (flags.maxDuration === undefined) throw new UserError('USAGE_INVALID', `--grace applies after --max-duration; give --max-duration too, e.g. --max-duration 10m --grace 30s`)
+    const ms = parseDurationMs(flags.grace)
+    if (ms === undefined) throw new UserError('USAGE_INVALID', `--grace '${flags.grace}' is not a duration; e.g. --grace 30s (0 cuts in-flight requests at once)`)
+    options.graceMs = ms
+  }
+  if (flags.requestTimeout !== undefined) {
+    const ms = flags.requestTimeout === 'off' ? null : parseDurationMs(flags.requestTimeout)
+    if (ms === undefined || ms === 0) throw new UserError('USAGE_INVALID', `--request-timeout '${flags.requestTimeout}' is not a duration; e.g. --request-timeout 2m, or off for no limit`)
+    options.requestTimeoutMs = ms
   }
   if (flags.yes === true) options.yes = true
   const prices = flags.prices ?? config.prices

@@ -1,5 +1,10 @@
 // One listener on the run's signal for every in-flight attempt: a listener per attempt would
 // make each removal scan thousands of others when many requests are in flight.
+/** The run's reason for cutting in-flight attempts at the end of `--max-duration` plus `--grace`. */
+export class RunCutOff extends Error {
+  override readonly name = 'RunCutOff'
+}
+
 export interface Abortable {
   abort(reason: Error): void
 }
@@ -11,7 +16,8 @@ export interface AbortGroup {
 
 export function createAbortGroup(signal: AbortSignal): AbortGroup {
   const members = new Set<Abortable>()
-  const interrupted = (): Error => new Error('run interrupted')
+  // The signal's own reason when it is an Error (RunCutOff), else a plain interruption.
+  const interrupted = (): Error => (signal.reason instanceof RunCutOff ? signal.reason : new Error('run interrupted'))
   signal.addEventListener(
     'abort',
     () => {

@@ -10,7 +10,7 @@ import { isAdapterError } from '../core/errors.js'
 import { countTokens, type EncodingName } from '../core/tokens.js'
 import { OUTCOME_BY_ERROR_CODE } from '../results/outcomes.js'
 import type { Outcome, Sample } from '../results/types.js'
-import { createAbortGroup, type AbortGroup, type Abortable } from './abort-group.js'
+import { createAbortGroup, RunCutOff, type AbortGroup, type Abortable } from './abort-group.js'
 
 /** The fields of a Sample that come from the traffic line, not from the attempt. */
 export type SampleBase = Pick<Sample, 'requestId' | 'userId' | 'task' | 'tags' | 'phase' | 'target'>
@@ -30,6 +30,8 @@ export interface AttemptOptions {
   /** Absolute deadlines, ms from run start: past them the user gives up. */
   ttftDeadlineMs?: number
   e2eDeadlineMs?: number
+  /** Total time an attempt may take from its send (`--request-timeout`): past it, `request-timeout`. */
+  requestTimeoutMs?: number
   /** Input tokens counted at generation, used when the server reports none. */
   fallbackInputTokens?: number
   /** Encoding for estimating output tokens when the server reports no usage. */
@@ -69,8 +71,11 @@ class Attempt implements ExchangeHandler, Abortable {
   private leaveGroup: (() => void) | undefined
   private timer: NodeJS.Timeout | undefined
   private settled = false
-  /** Set when we aborted the exchange: a patient user ('ttft'/'e2e') or the run ('run'). */
-  private abortedBy: 'ttft' | 'e2e' | 'run' | undefined
+  /** Set when we aborted the exchange: a patient user ('ttft'/'e2e'), the request limit, or the run. */
+  private abortedBy: 'ttft' | 'e2e' | 'limit' | 'run' | undefined
+  /** The run's reason when it cut the attempt (Ctrl-C, or the end of `--grace`). */
+  private runReason: Error | undefined
+  private limitTimer: NodeJS.Timeout | undefined
   private sentAtMs = 0
   private status: number | undefined
   private headersAtMs: number | undefined
@@ -97,15 +102,32 @@ class Attempt implements ExchangeHandler, Abortable {
     this.sentAtMs = this.elapsed()
     if (options.ttftDeadlineMs !== undefined) this.arm(options.ttftDeadlineMs, 'ttft')
     else if (options.e2eDeadlineMs !== undefined) this.arm(options.e2eDeadlineMs, 'e2e')
+    if (options.requestTimeoutMs !== undefined) {
+      this.limitTimer = setTimeout(() => {
+        this.limitTimer = undefined
+        if (this.settled || this.abortedBy !== undefined) return
+        this.abortedBy = 'limit'
+        this.exchange?.abort(new Error('request timeout'))
+      }, options.requestTimeoutMs)
+    }
     const adapter = options.adapter
-    this.exchange = adapter.send === undefined ? this.streamFallback(adapter) : adapter.send(options.request, this)
+    try {
+      this.exchange = adapter.send === undefined ? this.streamFallback(adapter) : adapter.send(options.request, this)
+    } catch (error) {
+      // A plugin's send() that throws before it returns is an adapter bug, recorded like one.
+      this.onSettled(error)
+      return
+    }
     if (!this.settled) this.leaveGroup = (options.abortGroup ?? createAbortGroup(options.runSignal)).add(this)
   }
 
   /** The run's group aborts every attempt on Ctrl-C. */
   abort(reason: Error): void {
     if (this.settled) return
-    this.abortedBy ??= 'run'
+    if (this.abortedBy === undefined) {
+      this.abortedBy = 'run'
+      this.runReason = reason
+    }
     this.exchange?.abort(reason)
   }
 
@@ -113,7 +135,7 @@ class Attempt implements ExchangeHandler, Abortable {
     if (this.timer !== undefined) clearTimeout(this.timer)
     this.timer = setTimeout(() => {
       this.timer = undefined
-      if (this.settled) return
+      if (this.settled || this.abortedBy !== undefined) return
       this.abortedBy = reason
       this.exchange?.abort(new Error(`user gave up waiting (${reason})`))
     }, Math.max(0, deadlineMs - this.elapsed()))
@@ -168,6 +190,7 @@ class Attempt implements ExchangeHandler, Abortable {
     this.settled = true
     const endAtMs = this.elapsed()
     if (this.timer !== undefined) clearTimeout(this.timer)
+    if (this.limitTimer !== undefined) clearTimeout(this.limitTimer)
     this.leaveGroup?.()
     this.resolve(this.result(endAtMs, error))
   }
@@ -203,11 +226,22 @@ class Attempt implements ExchangeHandler, Abortable {
     let retryable = false
     let shouldRetry: boolean | undefined
     let status = this.status
-    if (error !== undefined) {
-      if (this.abortedBy !== undefined) {
-        outcome = this.abortedBy === 'run' ? 'interrupted' : 'abandoned'
-        errorCode = 'ADAPTER_ABORTED'
-      } else if (isAdapterError(error)) {
+    // Aborted by us counts whether the exchange then failed or (a plugin stream) quietly returned.
+    if (this.abortedBy === 'limit') {
+      // The endpoint's fault, like a timeout: counted as an error and retryable.
+      outcome = 'request-timeout'
+      errorCode = 'REQUEST_TIMEOUT'
+      errorMessage = `no complete answer within the request timeout of ${options.requestTimeoutMs} ms`
+      retryable = true
+    } else if (this.abortedBy !== undefined) {
+      outcome = this.abortedBy === 'run' ? 'interrupted' : 'abandoned'
+      errorCode = 'ADAPTER_ABORTED'
+      if (this.runReason instanceof RunCutOff) {
+        errorCode = 'RUN_GRACE_EXPIRED'
+        errorMessage = this.runReason.message
+      }
+    } else if (error !== undefined) {
+      if (isAdapterError(error)) {
         outcome = OUTCOME_BY_ERROR_CODE[error.code] ?? 'connection'
         errorCode = error.code
         errorMessage = error.message

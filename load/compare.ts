@@ -9,7 +9,8 @@
 // schedule lag (p99) passes 50 ms it looks saturated and the comparison says so. Sequential mode
 // runs the targets one after another: no extra client load, but each meets its endpoint at a
 // different time of day. A spend cap (`maxSpendUsd`) applies to each target on its own.
-import { mkdir, writeFile } from 'node:fs/promises'
+import { mkdir } from 'node:fs/promises'
+import { writeFileAtomic } from '../core/atomic-write.js'
 import { join, resolve } from 'node:path'
 import { defaultBaseUrl } from '../adapters/registry.js'
 import { isLoopbackUrl, parseTarget } from '../adapters/target.js'
@@ -272,7 +273,7 @@ export async function compareTargets(options: CompareOptions): Promise<CompareRe
     if (reports) {
       for (const result of results) if (result.outDir !== null) await writeHtmlReport(result.summary, result.outDir)
     }
-    await writeFile(join(outDir, 'compare.json'), `${JSON.stringify(comparison, null, 2)}\n`)
+    await writeFileAtomic(join(outDir, 'compare.json'), `${JSON.stringify(comparison, null, 2)}\n`)
     if (reports) await writeCompareHtml(comparison, outDir)
   }
   return {

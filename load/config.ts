@@ -115,7 +115,12 @@ async function importConfig(file: string): Promise<unknown> {
   try {
     if (extension === '.json') {
       const { readFile } = await import('node:fs/promises')
-      return JSON.parse(await readFile(file, 'utf8')) as unknown
+      const text = await readFile(file, 'utf8')
+      try {
+        return JSON.parse(text) as unknown
+      } catch (error) {
+        throw new UserError('CONFIG_INVALID', `${file}: is not valid JSON (${(error as Error).message}); fix the syntax (no trailing commas or comments in JSON), or write gauntlet.config.ts instead`, { cause: error })
+      }
     }
     if (extension === '.ts') {
       // Compile the TypeScript config to a temporary ES module with esbuild (no loader needed).

@@ -2,7 +2,8 @@
 // the chaos proxy with a fault timeline, both compressed by the same factor so the phases line
 // up; then the drill verdict (results/drill.ts) written beside the run as drill.json.
 import { existsSync } from 'node:fs'
-import { readFile, writeFile } from 'node:fs/promises'
+import { readFile } from 'node:fs/promises'
+import { writeFileAtomic } from '../core/atomic-write.js'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { loadTimeline, parseTimeline, type Timeline } from '../chaos/timeline.js'
@@ -307,6 +308,6 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
       baselineDir: options.baselineDir === undefined ? null : resolve(options.baselineDir),
     },
   }
-  await writeFile(join(outDir, 'drill.json'), `${JSON.stringify(document, null, 2)}\n`)
+  await writeFileAtomic(join(outDir, 'drill.json'), `${JSON.stringify(document, null, 2)}\n`)
   return { document, summary, outDir, interrupted: result.interrupted }
 }

@@ -2,7 +2,8 @@
 // embedded mock or the chaos proxy in-process when asked), opens the traffic, states the
 // estimated spend, runs, and writes the run folder: records.jsonl, histograms.json, summary.json.
 import { setMaxListeners } from 'node:events'
-import { mkdir, writeFile } from 'node:fs/promises'
+import { mkdir } from 'node:fs/promises'
+import { writeFileAtomic } from '../core/atomic-write.js'
 import { join, resolve } from 'node:path'
 import { Agent } from 'undici'
 import type { Adapter } from '../adapters/types.js'
@@ -29,11 +30,13 @@ import type { Slo, Summary } from '../results/summary.js'
 import { summaryMetric } from '../results/summary-metrics.js'
 import { evaluateThresholds, parseThreshold } from '../results/thresholds.js'
 import type { Sink } from '../results/types.js'
+import { RunCutOff } from './abort-group.js'
 import { createBudget } from './budget.js'
 import { createPatience, DEFAULT_PATIENCE, parsePatience, type PatienceOptions } from './patience.js'
 import { NO_RETRIES, parseRetries, type RetryPolicy } from './retry.js'
 import { createRunner } from './runner.js'
 import { startSelfCheck } from './self-check.js'
+import { createSchedule, DEFAULT_SCHEDULE } from './schedules/registry.js'
 import type { ScheduleSpec } from './schedules/types.js'
 import { openTraffic, type TrafficSourceOptions } from './traffic-source.js'
 import { resolveWorkerCount } from './workers/sizing.js'
@@ -46,8 +49,12 @@ export interface RunOptions {
   /** `adapter:model[@baseURL]`, or `mock:PROFILE` to start the embedded endpoint in-process. */
   target: string
   schedule?: ScheduleSpec
-  /** Stop sending after this long (in-flight requests finish); the summary is then partial. */
+  /** Stop sending after this long; in-flight requests get `graceMs` more, then are cut (summary partial). */
   maxDurationMs?: number
+  /** After `maxDurationMs`, in-flight requests may finish for this long, then are aborted and recorded (default 30 s). */
+  graceMs?: number
+  /** Total time one attempt may take from its send, recorded as `request-timeout` (default 10 min); null: no limit. */
+  requestTimeoutMs?: number | null
   /** Open model: in-flight cap (default 2,000). */
   maxInFlight?: number
   /** k6-like expressions: `ttft_ms.p95<2000`. */
@@ -129,6 +136,10 @@ export interface RunResult {
 }
 
 const DEFAULT_SLO: Slo = { ttft_ms: 2_000, e2e_ms: 10_000 }
+/** As the OpenAI and Anthropic SDKs: no attempt takes longer than 10 minutes. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 600_000
+/** As k6's gracefulStop: in-flight requests get 30 s after the time limit. */
+export const DEFAULT_GRACE_MS = 30_000
 
 export async function run(options: RunOptions): Promise<RunResult> {
   const log = options.log ?? (() => {})
@@ -161,9 +172,21 @@ export async function run(options: RunOptions): Promise<RunResult> {
   try {
     // 1. Target and traffic are checked before any server starts.
     const spec = parseTarget(options.target)
+    if (spec.kind === 'mock' && spec.profile !== undefined) {
+      const { MOCK_PROFILES } = await import('../adapters/mock/profiles.js')
+      if (!Object.hasOwn(MOCK_PROFILES, spec.profile)) {
+        throw new UserError(
+          'TARGET_INVALID',
+          `--target '${options.target}': unknown mock profile '${spec.profile}' (expected one of ${Object.keys(MOCK_PROFILES).join(', ')}); e.g. --target mock:typical-cloud, or --mock typical-cloud`,
+        )
+      }
+    }
     const traffic = await openTraffic(options.traffic, seed)
-    const schedule: ScheduleSpec = options.schedule ?? { type: 'open', timeScale: 1 }
-    const timeScale = schedule.type === 'open' ? (schedule.timeScale ?? 1) : 1
+    const schedule: ScheduleSpec = options.schedule ?? DEFAULT_SCHEDULE
+    const plannedSchedule = createSchedule(schedule)
+    const timeScale = plannedSchedule.timeScale
+    // Reads every traffic line once (kept for the run): a bad line is reported before any server starts.
+    const estimate = await traffic.estimate()
     // A timeline is written in traffic time; generated traffic was compressed at generation.
     const trafficCompression = (options.traffic.type === 'preset' ? (options.traffic.timeScale ?? 1) : 1) * timeScale
     const chaosScale = options.chaosTimeScale ?? trafficCompression
@@ -172,10 +195,8 @@ export async function run(options: RunOptions): Promise<RunResult> {
     let pricedAs = options.priceAs
     const maxInFlight = options.maxInFlight ?? 2_000
     const dispatcher = new Agent({
-      // A closed model never has more than its users in flight; with more connections allowed,
-      // undici's pool opens a new one whenever a finished response's socket is not yet free
-      // again (it is reused one loop turn later), and set-up time leaks into latency.
-      connections: schedule.type === 'closed' ? schedule.users : maxInFlight,
+      // No more than the schedule can use (closed: its users): see each schedule's connections().
+      connections: plannedSchedule.connections(maxInFlight),
       keepAliveTimeout: 30_000,
       headersTimeout: options.headersTimeoutMs ?? 60_000,
       bodyTimeout: options.bodyTimeoutMs ?? 60_000,
@@ -220,12 +241,11 @@ export async function run(options: RunOptions): Promise<RunResult> {
     if (options.tokenizer === 'eager') getEncoder(encoding)
 
     // 3. The spend the traffic would cost.
-    const estimate = await traffic.estimate()
-    const plannedMs = schedule.type === 'open' ? estimate.spanMs / timeScale : schedule.type === 'ramping' ? schedule.stages.reduce((total, stage) => total + stage.durationMs, 0) : null
+    const plannedMs = plannedSchedule.plannedDurationMs(estimate)
     const estimatedUsd = spendOf({ inputTokens: estimate.inputTokens, outputTokens: estimate.outputTokens })
     const loopback = isLoopbackUrl(adapter.baseUrl)
     log(
-      `traffic: ${estimate.requests} requests ${plannedMs === null ? `sent by the ${schedule.type} schedule (their offsets unused)` : `over ${formatMs(plannedMs)}`}, ${estimate.inputTokens.toLocaleString('en-US')} input and ~${estimate.outputTokens.toLocaleString('en-US')} output tokens; ` +
+      `traffic: ${estimate.requests} requests ${plannedMs === null ? `sent by the ${plannedSchedule.describe()} (their offsets unused)` : `over ${formatMs(plannedMs)}`}, ${estimate.inputTokens.toLocaleString('en-US')} input and ~${estimate.outputTokens.toLocaleString('en-US')} output tokens; ` +
         `estimated spend ${estimatedUsd === null ? `unknown (no price for '${pricedAs}')` : `$${estimatedUsd.toFixed(4)}`} as ${pricedAs}` +
         (options.maxSpendUsd === undefined ? '' : `; hard cap $${options.maxSpendUsd}`),
     )
@@ -273,7 +293,8 @@ export async function run(options: RunOptions): Promise<RunResult> {
     if (workers.count > 1) {
       const { runOnWorkers } = await import('./workers/pool.js')
       return await runOnWorkers({
-        options, workers, traffic, runId, name, outDir, plannedMs, phases, proxy, thresholds,
+        options, workers, traffic, runId, name, outDir, plannedMs, bucketMs, phases, proxy, thresholds,
+        schedule, maxInFlight, slo: options.slo ?? DEFAULT_SLO,
         config: { ...config, workers: workers.count },
         workerTarget: workerTargetOf(adapterTarget),
         pricedAs,
@@ -311,6 +332,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
       stopSignal: stopSending.signal,
       record: (sample) => recorder.record(sample),
       encoding,
+      requestTimeoutMs: options.requestTimeoutMs === undefined ? DEFAULT_REQUEST_TIMEOUT_MS : options.requestTimeoutMs,
       stream: options.stream ?? true,
       validateAnswer: (text, schema) => validateAnswer(text, schema).valid,
       classifyHandling,
@@ -339,12 +361,20 @@ export async function run(options: RunOptions): Promise<RunResult> {
     }
     const ticker = setInterval(tick, Math.min(progressEveryMs, 250))
     let timedOut = false
+    let cutOff = false
+    let graceTimer: NodeJS.Timeout | undefined
+    const graceMs = options.graceMs ?? DEFAULT_GRACE_MS
     const deadline =
       options.maxDurationMs === undefined
         ? undefined
         : setTimeout(() => {
             timedOut = true
             stopSending.abort()
+            // Streams that never end must not hold the run: past the grace they are cut and recorded.
+            graceTimer = setTimeout(() => {
+              cutOff = true
+              controller.abort(new RunCutOff(`still in flight at the end of --max-duration ${formatMs(options.maxDurationMs ?? 0)} + --grace ${formatMs(graceMs)}`))
+            }, graceMs)
           }, options.maxDurationMs)
     const selfCheck = startSelfCheck()
     try {
@@ -352,6 +382,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
     } finally {
       clearInterval(ticker)
       if (deadline !== undefined) clearTimeout(deadline)
+      if (graceTimer !== undefined) clearTimeout(graceTimer)
       options.signal?.removeEventListener('abort', onAbort)
     }
     const durationMs = clock.now() - runStartMs
@@ -359,9 +390,10 @@ export async function run(options: RunOptions): Promise<RunResult> {
     await recorder.stop()
 
     // 6. Summary, thresholds and the run folder.
-    const interrupted = controller.signal.aborted
+    const interrupted = controller.signal.aborted && !cutOff
     const notes = [...recorder.problems]
     if (timedOut) notes.push(`stopped sending at the --max-duration of ${formatMs(options.maxDurationMs ?? 0)}; requests due later were not sent`)
+    if (cutOff) notes.push(`requests still in flight ${formatMs(graceMs)} after the --max-duration were cut: 'interrupted' with errorCode RUN_GRACE_EXPIRED`)
     if (budget.stopped) notes.push(`the spend cap of $${options.maxSpendUsd} stopped new sends; unsent requests are 'budget-stopped'`)
     const summary = aggregator.finish({
       runId,
@@ -377,13 +409,13 @@ export async function run(options: RunOptions): Promise<RunResult> {
       notes,
     })
     const lag = summary.latency.schedule_lag_ms
-    summary.client = judgeClientHealth(selfCheck.stop({ scheduleLagP99Ms: schedule.type === 'closed' ? null : lag.p99 }))
+    summary.client = judgeClientHealth(selfCheck.stop({ scheduleLagP99Ms: plannedSchedule.lagMeasured ? lag.p99 : null }))
     summary.notes.push(...summary.client.warnings)
     summary.thresholds = evaluateThresholds(thresholds, (metric, stat) => summaryMetric(summary, metric, stat))
     const thresholdsPassed = summary.thresholds.every((row) => row.pass)
     if (outDir !== null) {
-      await writeFile(join(outDir, 'histograms.json'), `${JSON.stringify({ unit: 'us', histograms: aggregator.histograms() })}\n`)
-      await writeFile(join(outDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`)
+      await writeFileAtomic(join(outDir, 'histograms.json'), `${JSON.stringify({ unit: 'us', histograms: aggregator.histograms() })}\n`)
+      await writeFileAtomic(join(outDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`)
     }
     return { summary, outDir, thresholdsPassed, interrupted }
   } finally {

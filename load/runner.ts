@@ -11,9 +11,7 @@ import { runAttempt, type AttemptOptions, type SampleBase } from './attempt.js'
 import type { Budget } from './budget.js'
 import type { Patience } from './patience.js'
 import { retryDelayMs, type RetryPolicy } from './retry.js'
-import { runClosedSchedule } from './schedules/closed.js'
-import { runOpenSchedule } from './schedules/open.js'
-import { createRampClock } from './schedules/ramping.js'
+import { createSchedule } from './schedules/registry.js'
 import type { ScheduleSpec } from './schedules/types.js'
 import type { TrafficRequest } from '../core/traffic-types.js'
 
@@ -46,6 +44,8 @@ export interface RunnerOptions {
   stopSignal?: AbortSignal
   record: (sample: Sample) => void
   encoding: EncodingName
+  /** Total time per attempt from its send (`request-timeout` past it); null: none. */
+  requestTimeoutMs?: number | null
   stream: boolean
   phaseAt?: (elapsedMs: number) => string | undefined
   /** Extraction tasks: does the answer parse and match the schema? */
@@ -67,6 +67,7 @@ export interface Runner {
 export function createRunner(options: RunnerOptions): Runner {
   const { clock, runStartMs, signal, patience, budget } = options
   const abortGroup = createAbortGroup(signal)
+  const schedule = createSchedule(options.schedule)
   let inFlight = 0
 
   const base = (request: TrafficRequest, scheduledAtMs: number): SampleBase => {
@@ -100,15 +101,29 @@ export function createRunner(options: RunnerOptions): Runner {
     const keepText = request.responseSchema !== undefined && options.validateAnswer !== undefined
     const sampleBase = base(request, scheduledAtMs)
     let retries = 0
+    // A failed attempt that would be retried is held until the retry is really sent: a retry
+    // refused (spend cap, Ctrl-C) leaves it as the request's final sample, so no request vanishes.
+    let pending: Sample | undefined
+    const finish = (sample: Sample): void => {
+      options.record(sample)
+      if (sample.outcome !== 'interrupted') patience.observe(request.userId, sample.outcome === 'abandoned')
+    }
     for (let attempt = 1; ; attempt++) {
       if (signal.aborted) {
-        if (attempt === 1) unsent(request, scheduledAtMs, 'interrupted')
+        if (pending !== undefined) finish(pending)
+        else unsent(request, scheduledAtMs, 'interrupted')
         return
       }
       const worst = worstCaseUsd(request)
       if (!budget.tryReserve(worst)) {
-        if (attempt === 1) unsent(request, scheduledAtMs, 'budget-stopped')
+        if (pending !== undefined) finish(pending)
+        else unsent(request, scheduledAtMs, 'budget-stopped')
         return
+      }
+      if (pending !== undefined) {
+        pending.willRetry = true
+        options.record(pending)
+        pending = undefined
       }
       if (options.sendRequestId === true) {
         chatRequest.headers = { ...options.headers, 'x-gauntlet-request-id': `${request.id}#${attempt}` }
@@ -132,6 +147,7 @@ export function createRunner(options: RunnerOptions): Runner {
         }
         if (limits.ttftMs !== undefined) attemptOptions.ttftDeadlineMs = scheduledAtMs + limits.ttftMs
         if (limits.e2eMs !== undefined) attemptOptions.e2eDeadlineMs = scheduledAtMs + limits.e2eMs
+        if (options.requestTimeoutMs !== undefined && options.requestTimeoutMs !== null) attemptOptions.requestTimeoutMs = options.requestTimeoutMs
         result = await runAttempt(attemptOptions)
       } finally {
         inFlight--
@@ -155,19 +171,14 @@ export function createRunner(options: RunnerOptions): Runner {
         if (result.retryAfterMs !== undefined) input.retryAfterMs = result.retryAfterMs
         delay = retryDelayMs(options.retry, input, options.random)
       }
-      if (delay === undefined) {
-        options.record(sample)
-        if (sample.outcome !== 'interrupted') patience.observe(request.userId, sample.outcome === 'abandoned')
-        return
-      }
-      sample.willRetry = true
-      options.record(sample)
+      if (delay === undefined) return finish(sample)
+      pending = sample
       retries++
       try {
         await clock.sleep(delay, signal)
       } catch {
-        // Interrupted during backoff: the attempt above is the last one recorded.
-        return
+        // Interrupted during backoff: the held attempt is the request's last.
+        return finish(sample)
       }
     }
   }
@@ -177,49 +188,10 @@ export function createRunner(options: RunnerOptions): Runner {
       return inFlight
     },
     async run() {
-      const { schedule } = options
       const scheduleSignal = options.stopSignal === undefined ? signal : AbortSignal.any([signal, options.stopSignal])
-      if (schedule.type === 'closed') {
-        await runClosedSchedule(
-          options.requests,
-          { clock, runStartMs, users: schedule.users, thinkTimeMs: schedule.thinkTimeMs ?? 0, signal: scheduleSignal },
-          dispatch,
-        )
-        return
-      }
-      const openOptions: Parameters<typeof runOpenSchedule>[1] = {
-        clock,
-        runStartMs,
-        timeScale: schedule.type === 'open' ? (schedule.timeScale ?? 1) : 1,
-        maxInFlight: options.maxInFlight,
-        signal: scheduleSignal,
-      }
-      if (schedule.type === 'open' && schedule.overflow !== undefined) openOptions.overflow = schedule.overflow
-      let requests = options.requests
-      if (schedule.type === 'ramping') {
-        const rampAt = createRampClock(schedule.startRatePerSecond, schedule.stages)
-        const offsets = new Map<string, number>()
-        requests = takeWhileScheduled(options.requests, rampAt, offsets)
-        openOptions.offsetOf = (request) => offsets.get(request.id) ?? request.offsetMs
-      }
-      await runOpenSchedule(requests, openOptions, dispatch, (request, scheduledAtMs) =>
+      await schedule.run(options.requests, { clock, runStartMs, signal: scheduleSignal, maxInFlight: options.maxInFlight }, dispatch, (request, scheduledAtMs) =>
         unsent(request, scheduledAtMs, 'dropped'),
       )
     },
-  }
-}
-
-async function* takeWhileScheduled(
-  requests: AsyncIterable<TrafficRequest>,
-  rampAt: (k: number) => number | undefined,
-  offsets: Map<string, number>,
-): AsyncIterable<TrafficRequest> {
-  let k = 0
-  for await (const request of requests) {
-    const at = rampAt(k++)
-    if (at === undefined) return
-    offsets.set(request.id, at)
-    yield request
-    offsets.delete(request.id)
   }
 }

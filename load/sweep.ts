@@ -2,7 +2,8 @@
 // (a constant-rate ramping stage, or a closed model of N users), until the SLOs break or the
 // endpoint saturates; sweep.json is rewritten after every step so an interrupted sweep keeps
 // what it measured.
-import { mkdir, writeFile } from 'node:fs/promises'
+import { mkdir } from 'node:fs/promises'
+import { writeFileAtomic } from '../core/atomic-write.js'
 import { join, resolve } from 'node:path'
 import { UserError } from '../core/errors.js'
 import {
@@ -16,6 +17,7 @@ import {
   type SweepMode,
   type SweepStep,
 } from '../results/sweep.js'
+import { isErrorKey } from '../results/outcomes.js'
 import type { Slo, Summary } from '../results/summary.js'
 import type { Sink } from '../results/types.js'
 import { DEFAULT_PATIENCE, type PatienceOptions } from './patience.js'
@@ -79,7 +81,6 @@ export interface SweepResult {
   interrupted: boolean
 }
 
-const ERROR_OUTCOMES = new Set(['timeout', 'reset', 'connection', 'malformed-stream', 'truncated', 'stream-error'])
 
 /**
  * First and last first token of a step's completed requests, for its served throughput. First
@@ -107,7 +108,7 @@ function createThroughputSink(): { sink: Sink; throughput(): number | null } {
 function errorsOf(summary: Summary): number {
   let errors = 0
   for (const [outcome, count] of Object.entries(summary.requests.byOutcome)) {
-    if (outcome.startsWith('http_') || ERROR_OUTCOMES.has(outcome)) errors += count
+    if (isErrorKey(outcome)) errors += count
   }
   return errors
 }
@@ -191,7 +192,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   }
   const save = async (): Promise<void> => {
     document.analysis = analyzeSweep(document.steps, criteria, mode)
-    await writeFile(join(outDir, 'sweep.json'), `${JSON.stringify(document, null, 2)}\n`)
+    await writeFileAtomic(join(outDir, 'sweep.json'), `${JSON.stringify(document, null, 2)}\n`)
   }
   const unit = mode === 'rate' ? 'req/s' : 'users'
   let interrupted = false

@@ -8,10 +8,11 @@
 // The header is written first with room to spare and rewritten in place on close, once the
 // count and span are known; the padding is trailing spaces, which JSON ignores.
 import { createReadStream } from 'node:fs'
-import { open, type FileHandle } from 'node:fs/promises'
+import { open, rename, rm, type FileHandle } from 'node:fs/promises'
 import { createInterface } from 'node:readline'
 import { z } from 'zod'
 import type { ChatMessage } from '../adapters/types.js'
+import { partialPathOf } from '../core/atomic-write.js'
 import { UserError } from '../core/errors.js'
 import { TRAFFIC_SCHEMA_VERSION, type TrafficHeader, type TrafficRequest } from '../core/traffic-types.js'
 import { synthesizePrompt } from './workload/prompts.js'
@@ -38,8 +39,13 @@ export interface TrafficWriter {
   readonly path: string
   /** Validates and buffers one request; requests must come sorted by offsetMs. */
   write(request: TrafficRequest): Promise<void>
-  /** Flushes, fills in requestCount and spanMs, closes; returns the final header. */
+  /**
+   * Flushes, fills in requestCount and spanMs, closes, and only then moves the file to `path`:
+   * until close() succeeds the lines live in `<path>.partial-<pid>`, so no half-written file looks whole.
+   */
   close(): Promise<TrafficHeader>
+  /** Closes and deletes the partial file (a failed command); `path` is left as it was. */
+  discard(): Promise<void>
 }
 
 const HEADER_SLACK_CHARS = 64
@@ -121,8 +127,20 @@ function shown(value: unknown): string {
   return text.length > 60 ? `${text.slice(0, 57)}...` : text
 }
 
+/** Every bad field of a line, one clause each (one per field), so one run of the fix-up is enough. */
 function describeIssue(error: z.ZodError, value: unknown): string {
-  const issue = error.issues[0] as z.core.$ZodIssue
+  const seen = new Set<string>()
+  const clauses: string[] = []
+  for (const issue of error.issues) {
+    const key = issue.code === 'unrecognized_keys' ? `keys:${formatPath(issue.path)}` : formatPath(issue.path)
+    if (seen.has(key)) continue
+    seen.add(key)
+    clauses.push(describeOne(issue, value))
+  }
+  return clauses.join('; ')
+}
+
+function describeOne(issue: z.core.$ZodIssue, value: unknown): string {
   if (issue.code === 'unrecognized_keys') {
     const where = issue.path.length === 0 ? '' : ` in '${formatPath(issue.path)}'`
     return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((key) => `'${key}'`).join(', ')}${where}; remove ${issue.keys.length > 1 ? 'them' : 'it'}`
@@ -334,13 +352,14 @@ export function createTrafficWriter(path: string, header: Omit<TrafficHeader, 'r
   let count = 0
   let spanMs = 0
   let closed = false
+  const temporary = partialPathOf(path)
 
   const ensureOpen = async (): Promise<FileHandle> => {
     if (handle !== undefined) return handle
     opening ??= (async () => {
       let opened: FileHandle
       try {
-        opened = await open(path, 'w')
+        opened = await open(temporary, 'w')
       } catch (error) {
         throw new UserError('USAGE_INVALID', `cannot write traffic file '${path}' (${(error as NodeJS.ErrnoException).code ?? String(error)}); check --out and that its folder exists`, { cause: error })
       }
@@ -387,10 +406,23 @@ export function createTrafficWriter(path: string, header: Omit<TrafficHeader, 'r
       const final = canonicalHeader({ ...draft, requestCount: count, spanMs })
       const json = JSON.stringify(final)
       if (Buffer.byteLength(json) > reservedBytes) throw new Error(`traffic header grew past its reserved ${reservedBytes} bytes`)
-      await file.write(padded(json), 0, 'utf8')
-      await file.truncate(position)
-      await file.close()
+      try {
+        await file.write(padded(json), 0, 'utf8')
+        await file.truncate(position)
+        await file.close()
+        await rename(temporary, path)
+      } catch (error) {
+        await rm(temporary, { force: true })
+        throw error
+      }
       return final
+    },
+    async discard() {
+      closed = true
+      buffered = []
+      const file = handle ?? (opening === undefined ? undefined : await opening.catch(() => undefined))
+      await file?.close().catch(() => undefined)
+      await rm(temporary, { force: true })
     },
   }
 }

@@ -9,6 +9,7 @@ export const UNSENT_OUTCOMES: ReadonlySet<Outcome> = new Set(['dropped', 'lost-d
 export const ERROR_OUTCOMES: ReadonlySet<Outcome> = new Set([
   'http',
   'timeout',
+  'request-timeout',
   'reset',
   'connection',
   'malformed-stream',
@@ -17,7 +18,7 @@ export const ERROR_OUTCOMES: ReadonlySet<Outcome> = new Set([
 ])
 
 /** Outcomes after which a retry may be due (the adapter's retryable flag decides). */
-export const RETRYABLE_OUTCOMES: ReadonlySet<Outcome> = new Set(['http', 'connection', 'reset', 'timeout', 'stream-error'])
+export const RETRYABLE_OUTCOMES: ReadonlySet<Outcome> = new Set(['http', 'connection', 'reset', 'timeout', 'request-timeout', 'stream-error'])
 
 /** The outcome of an attempt that failed with this AdapterError code. */
 export const OUTCOME_BY_ERROR_CODE: Readonly<Record<string, Outcome>> = {

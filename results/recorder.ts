@@ -43,7 +43,8 @@ export function createRecorder(sinks: readonly Sink[]): Recorder {
         try {
           await sink.stop?.()
         } catch (error) {
-          fail(sink, error)
+          // A sink already switched off is still stopped (its file closed) but reported once only.
+          if (!broken.has(sink)) fail(sink, error)
         }
       }
     },

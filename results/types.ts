@@ -9,6 +9,7 @@ export type Outcome =
   | 'ok'
   | 'http'
   | 'timeout'
+  | 'request-timeout'
   | 'reset'
   | 'connection'
   | 'malformed-stream'

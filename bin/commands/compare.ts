@@ -43,6 +43,7 @@ export interface CompareFlags {
   stream: boolean
   headersTimeout?: string
   bodyTimeout?: string
+  requestTimeout?: string
   employeesForecast?: string
   adoption?: string
   queriesPerDay?: string
@@ -78,6 +79,7 @@ export function register(program: Command, setExitCode: SetExitCode, output: Com
     .option('--no-stream', 'send non-streaming requests')
     .option('--headers-timeout <ms>', 'give up waiting for response headers after this (default 60000)')
     .option('--body-timeout <ms>', 'give up when a stream is idle this long (default 60000)')
+    .option('--request-timeout <time>', "total limit per attempt from its send, e.g. 2m, or 'off' (default 10m)")
     .option('--employees-forecast <n>', 'monthly projection: employees (default 10000)')
     .option('--adoption <share>', 'monthly projection: share of employees using the tool, 0–1 (default 0.75)')
     .option('--queries-per-day <n>', 'monthly projection: queries per active user per working day (default 30)')
@@ -150,6 +152,7 @@ export function buildCompareOptions(flags: CompareFlags): CompareOptions {
     'prices',
     'headersTimeout',
     'bodyTimeout',
+    'requestTimeout',
   ] as const) {
     if (flags[key] !== undefined) (runFlags as unknown as Record<string, unknown>)[key] = flags[key]
   }

@@ -2,7 +2,8 @@
 // and to the whole workforce — spend per day, month and year, the peak-hour rate and the
 // concurrent streams it needs, and (with a sweep) the latency to expect at that rate.
 import { existsSync } from 'node:fs'
-import { readFile, writeFile } from 'node:fs/promises'
+import { readFile } from 'node:fs/promises'
+import { writeFileAtomic } from '../../core/atomic-write.js'
 import { join, resolve } from 'node:path'
 import type { Command } from 'commander'
 import { findPrice, loadPriceTable } from '../../adapters/pricing/index.js'
@@ -145,7 +146,7 @@ export function register(program: Command, setExitCode: SetExitCode): void {
       }
       const outPath = resolve(flags.out ?? join(runDir, 'forecast.json'))
       if (!existsSync(resolve(outPath, '..'))) throw new UserError('FILE_NOT_FOUND', `--out ${outPath}: its folder does not exist; create it or choose another path`)
-      await writeFile(outPath, `${JSON.stringify(document, null, 2)}\n`)
+      await writeFileAtomic(outPath, `${JSON.stringify(document, null, 2)}\n`)
       process.stdout.write(`${renderForecastTerminal(document, { outPath })}\n`)
       setExitCode(EXIT_OK)
     })

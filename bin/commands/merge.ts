@@ -1,5 +1,6 @@
 // `gauntlet merge`: segment run folders -> one summary (exact counts, merged histograms) and report.
-import { mkdir, writeFile } from 'node:fs/promises'
+import { mkdir } from 'node:fs/promises'
+import { writeFileAtomic } from '../../core/atomic-write.js'
 import { basename, join, resolve } from 'node:path'
 import type { Command } from 'commander'
 import { mergeRuns } from '../../results/merge.js'
@@ -23,7 +24,7 @@ export function register(program: Command, setExitCode: SetExitCode): void {
       const summary = await mergeRuns(dirs.map((dir) => resolve(dir)), { runId: `merged-${basename(out)}`, name: basename(out) })
       summary.thresholds = evaluateThresholds(thresholds, (metric, stat) => summaryMetric(summary, metric, stat))
       await mkdir(out, { recursive: true })
-      await writeFile(join(out, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`)
+      await writeFileAtomic(join(out, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`)
       await writeHtmlReport(summary, out)
       process.stdout.write(`${renderTerminalSummary(summary, { outDir: out })}\n`)
       setExitCode(summary.thresholds.every((row) => row.pass) ? EXIT_OK : EXIT_THRESHOLDS_FAILED)

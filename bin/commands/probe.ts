@@ -1,6 +1,7 @@
 // `gauntlet probe`: raw HTTP saturation with autocannon -> probe.json and a terminal table.
 // Against anything but loopback it needs --yes: full-speed requests to a paid API are a bill.
-import { mkdir, writeFile } from 'node:fs/promises'
+import { mkdir } from 'node:fs/promises'
+import { writeFileAtomic } from '../../core/atomic-write.js'
 import { join } from 'node:path'
 import type { Command } from 'commander'
 import { UserError } from '../../core/errors.js'
@@ -81,7 +82,7 @@ async function runProbeCommand(flags: ProbeFlags): Promise<void> {
     })
     await mkdir(flags.out, { recursive: true })
     const path = join(flags.out, 'probe.json')
-    await writeFile(path, `${JSON.stringify(summary, null, 2)}\n`)
+    await writeFileAtomic(path, `${JSON.stringify(summary, null, 2)}\n`)
     process.stdout.write(formatProbeTable(summary))
     process.stdout.write(`wrote ${path}\n`)
   } finally {

@@ -2,6 +2,7 @@
 import type { Command } from 'commander'
 import { loadConfig } from '../../load/config.js'
 import { run } from '../../load/run.js'
+import { scheduleCliOptions } from '../../load/schedules/registry.js'
 import { writeHtmlReport } from '../../results/reports/html.js'
 import { writeJunit } from '../../results/reports/junit.js'
 import { renderProgressLine, renderTerminalSummary } from '../../results/reports/terminal.js'
@@ -10,7 +11,7 @@ import { EXIT_INTERRUPTED, EXIT_OK, EXIT_THRESHOLDS_FAILED, type SetExitCode } f
 import { buildRunOptions, type RunFlags } from '../run-options.js'
 
 export function register(program: Command, setExitCode: SetExitCode): void {
-  program
+  const command = program
     .command('run')
     .description('Replay traffic against an endpoint and record tail latency, spend and abandonment')
     .option('--config <file>', 'config file (default: gauntlet.config.{ts,js,mjs,json} in the current folder)')
@@ -31,13 +32,12 @@ export function register(program: Command, setExitCode: SetExitCode): void {
     .option('--patience <spec>', "simulated users: 'ttft=4s,e2e=10s,sigma=0.5,quit=3/5' or 'off'")
     .option('--segment <i/n>', 'run only segment i of n of the traffic')
     .option('--chaos <file>', 'fault timeline (JSON) applied through an in-process proxy')
-    .option('--users <n>', 'closed model: n virtual users instead of the traffic times')
-    .option('--think-time <ms>', 'closed model: pause between a user’s requests')
     .option('--max-in-flight <n>', 'open model: drop requests past this many in flight (default 2000)')
     .option('--workers <n|auto>', 'worker threads sharing the traffic by user, merged exactly (default 1; auto sizes from the traffic)')
     .option('--tokenizer <mode>', 'lazy (default: load tiktoken only if an answer lacks usage) or eager')
-    .option('--max-duration <time>', 'stop sending after this long, e.g. 90s or 10m (in-flight requests finish)')
-    .option('--on-cap <mode>', 'open model past the in-flight cap: drop (default, counted) or queue (sent late, lag measured)')
+    .option('--max-duration <time>', 'stop sending after this long, e.g. 90s or 10m (in-flight requests get --grace to finish)')
+    .option('--grace <time>', 'after --max-duration, abort requests still in flight after this long (default 30s)')
+    .option('--request-timeout <time>', "total limit per attempt from its send, e.g. 2m, or 'off' (default 10m): recorded as request-timeout")
     .option('--seed <n>', 'seed for generation, patience and jitter (default 1)')
     .option('--yes', 'allow a non-loopback endpoint without asking')
     .option('--prices <file>', 'your own price table (JSON), merged over the built-in one')
@@ -75,4 +75,6 @@ export function register(program: Command, setExitCode: SetExitCode): void {
         chrome.dispose()
       }
     })
+  // Schedule flags (--users, --think-time, --on-cap, ...) come from the schedules that own them.
+  for (const option of scheduleCliOptions()) command.option(option.flag, option.description)
 }

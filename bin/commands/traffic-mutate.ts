@@ -110,9 +110,12 @@ export function registerMutate(trafficCommand: Command, setExitCode: SetExitCode
           if (added.length > 0) mutated++
           for (const kind of added) byKind.set(kind, (byKind.get(kind) ?? 0) + 1)
         }
-      } finally {
-        await writer.close()
+      } catch (error) {
+        // A bad input line: no output file that looks whole is left behind.
+        await writer.discard()
+        throw error
       }
+      await writer.close()
       const share = total === 0 ? 0 : (100 * mutated) / total
       const lines = [`traffic mutate: ${mutated} of ${total} requests mutated (${share.toFixed(1)} %, rate ${options.rate}, seed ${options.seed}) -> ${flags.out}`]
       for (const kind of kinds) lines.push(`  ${kind.padEnd(24)} ${byKind.get(kind) ?? 0}`)

@@ -1,5 +1,5 @@
 // `gauntlet traffic generate | import | inspect`: build, import and check traffic files.
-import { readFile, rename, rm } from 'node:fs/promises'
+import { readFile } from 'node:fs/promises'
 import { Command, Option } from 'commander'
 import { UserError } from '../../core/errors.js'
 import type { EncodingName } from '../../core/tokens.js'
@@ -129,8 +129,7 @@ async function writeWithProfile(
     output.stderr.write(formatProfile(profile, title))
     return { header: undefined, profile }
   }
-  const temporary = `${out}.partial-${process.pid}`
-  const writer = createTrafficWriter(temporary, header)
+  const writer = createTrafficWriter(out, header)
   try {
     for (const request of requests) {
       profiler.add(request)
@@ -139,11 +138,10 @@ async function writeWithProfile(
     const written = await writer.close()
     const profile = profiler.finish()
     output.stderr.write(formatProfile(profile, title))
-    await rename(temporary, out)
     output.stderr.write(`wrote ${written.requestCount.toLocaleString('en-US')} requests to ${out}\n`)
     return { header: written, profile }
   } catch (error) {
-    await rm(temporary, { force: true })
+    await writer.discard()
     throw error
   }
 }
@@ -215,7 +213,6 @@ export async function runImport(file: string, flags: ImportFlags, output: Comman
 export async function runInspect(file: string, flags: InspectFlags, output: CommandOutput = processOutput): Promise<TrafficProfile> {
   const options = flags.segment === undefined ? {} : { segment: parseSegment(flags.segment) }
   const { header, requests } = await readTraffic(file, options)
-  output.stdout.write(`${JSON.stringify(header, null, 2)}\n`)
   const profileOptions: Parameters<typeof createProfileAccumulator>[0] = {}
   const zones = zoneRangesFromHeader(header)
   if (zones !== undefined) profileOptions.zones = zones
@@ -224,6 +221,8 @@ export async function runInspect(file: string, flags: InspectFlags, output: Comm
   const profiler = createProfileAccumulator(profileOptions)
   for await (const request of requests) profiler.add(request)
   const profile = profiler.finish()
+  // Printed only once every line has passed: a bad file gives its one-line error and nothing else.
+  output.stdout.write(`${JSON.stringify(header, null, 2)}\n`)
   output.stdout.write(formatProfile(profile, flags.segment === undefined ? 'traffic profile' : `traffic profile, segment ${flags.segment}`))
   return profile
 }

@@ -73,6 +73,7 @@ function byOutcome(attempt: FinishedAttempt, outcome: Outcome): MalformedHandlin
     case 'http':
       return byStatus(attempt.status)
     case 'timeout':
+    case 'request-timeout':
       return 'timeout'
     case 'reset':
     case 'connection':
@@ -98,6 +99,7 @@ function byErrorCode(attempt: FinishedAttempt): MalformedHandling {
     case 'ADAPTER_HTTP_STATUS':
       return byStatus(attempt.status)
     case 'ADAPTER_TIMEOUT':
+    case 'REQUEST_TIMEOUT':
       return 'timeout'
     case 'ADAPTER_RESET':
     case 'ADAPTER_CONNECTION':

@@ -2,7 +2,8 @@
 // ES2017, only `k6*` imports, plan inlined) + DIR/traffic.json (expanded requests, no secrets)
 // + DIR/README.md (how to run it). The bundling is also used by tests to check the shape.
 import { existsSync } from 'node:fs'
-import { mkdir, writeFile } from 'node:fs/promises'
+import { mkdir } from 'node:fs/promises'
+import { writeFileAtomic } from '../../core/atomic-write.js'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
@@ -10,12 +11,14 @@ import type { ChatMessage } from '../../adapters/types.js'
 import { VERSION } from '../../core/version.js'
 import { createPatience, type PatienceOptions } from '../patience.js'
 import type { TrafficRequest } from '../../core/traffic-types.js'
+import { DEFAULT_SCHEDULE, k6ScheduleFor } from '../schedules/registry.js'
+import type { ScheduleSpec } from '../schedules/types.js'
 import {
   DEFAULT_WINDOW_MS,
   plannedStartsMs,
   scheduleFidelity,
-  trafficScenario,
   type K6Scenario,
+  type ScenarioOptions,
   type ScheduleFidelity,
 } from './scenarios.js'
 import {
@@ -53,6 +56,11 @@ export interface K6ExportOptions {
   stream?: boolean
   thresholds?: readonly K6Threshold[]
   schedule?: K6ScheduleMode
+  /**
+   * The run schedule k6 should follow (default open: the traffic's offsets, timed per `schedule`);
+   * each schedule maps itself (load/schedules/*.ts `k6`), or has no k6 equivalent.
+   */
+  runSchedule?: ScheduleSpec
   windowMs?: number
   vus?: number
   maxVUs?: number
@@ -167,11 +175,12 @@ export async function exportK6(options: K6ExportOptions): Promise<K6ExportResult
   const entries = await collectK6Traffic(options.traffic, options.patience)
   if (entries.length === 0) throw new RangeError('the traffic has no requests to export')
   const offsets = entries.map((entry) => entry.offsetMs)
-  const scenarioOptions: Parameters<typeof trafficScenario>[1] = { mode: schedule, windowMs, requestTimeoutMs }
+  const scenarioOptions: ScenarioOptions = { mode: schedule, windowMs, requestTimeoutMs }
   if (options.vus !== undefined) scenarioOptions.vus = options.vus
   if (options.maxVUs !== undefined) scenarioOptions.maxVUs = options.maxVUs
-  const scenario = trafficScenario(offsets, scenarioOptions)
-  const fidelity = scenario.executor === 'ramping-arrival-rate' ? scheduleFidelity(offsets, plannedStartsMs(scenario)) : null
+  const mapping = k6ScheduleFor(options.runSchedule ?? DEFAULT_SCHEDULE, offsets, scenarioOptions)
+  const scenario = mapping.scenario
+  const fidelity = mapping.followsOffsets && scenario.executor === 'ramping-arrival-rate' ? scheduleFidelity(offsets, plannedStartsMs(scenario)) : null
   const described = options.traffic.describe()
   const thresholds = options.thresholds ?? []
   const plan: K6Plan = {
@@ -179,7 +188,7 @@ export async function exportK6(options: K6ExportOptions): Promise<K6ExportResult
     generatorVersion: VERSION,
     target: options.target,
     stream,
-    schedule,
+    schedule: mapping.mode,
     windowMs,
     requestCount: entries.length,
     spanMs: offsets[offsets.length - 1] as number,
@@ -196,9 +205,9 @@ export async function exportK6(options: K6ExportOptions): Promise<K6ExportResult
   const scriptPath = join(options.outDir, 'script.js')
   const trafficPath = join(options.outDir, 'traffic.json')
   const readmePath = join(options.outDir, 'README.md')
-  await writeFile(scriptPath, script)
-  await writeFile(trafficPath, trafficText)
-  await writeFile(readmePath, exportReadme(plan, fidelity))
+  await writeFileAtomic(scriptPath, script)
+  await writeFileAtomic(trafficPath, trafficText)
+  await writeFileAtomic(readmePath, exportReadme(plan, fidelity))
   return {
     scriptPath,
     trafficPath,

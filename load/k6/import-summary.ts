@@ -2,7 +2,8 @@
 // `summary.json` our exported scripts write (k6 data wrapped with the plan), k6's own
 // handleSummary data, and k6's legacy `--summary-export` file (flat metrics, rate as `value`,
 // thresholds as `true` = failed). The mapping is one pure function, k6SummaryToSummary().
-import { readFile, mkdir, writeFile } from 'node:fs/promises'
+import { readFile, mkdir } from 'node:fs/promises'
+import { writeFileAtomic } from '../../core/atomic-write.js'
 import { join } from 'node:path'
 import { UserError } from '../../core/errors.js'
 import type { LatencyStats } from '../../results/summary.js'
@@ -281,7 +282,7 @@ export async function importK6Summary(file: string, outDir: string): Promise<{ s
   const summary = k6SummaryToSummary(parsed, file)
   await mkdir(outDir, { recursive: true })
   const path = join(outDir, 'summary.json')
-  await writeFile(path, `${JSON.stringify(summary, null, 2)}\n`)
+  await writeFileAtomic(path, `${JSON.stringify(summary, null, 2)}\n`)
   return { summary, path }
 }
 

@@ -170,6 +170,30 @@ export function exactScenario(offsetsMs: readonly number[], options: ScenarioOpt
   }
 }
 
+/**
+ * A rate ramp in requests per second (the ramping schedule) -> ramping-arrival-rate. k6 rates are
+ * whole numbers per `timeUnit`, so fractional rates are given per 1000 s (ms resolution).
+ */
+export function rampScenario(
+  startRatePerSecond: number,
+  stages: readonly { durationMs: number; targetRatePerSecond: number }[],
+  options: Pick<ScenarioOptions, 'requestTimeoutMs' | 'vus' | 'maxVUs'>,
+): RampingArrivalRateScenario {
+  const rates = [startRatePerSecond, ...stages.map((stage) => stage.targetRatePerSecond)]
+  const unitS = rates.every((rate) => Number.isInteger(rate)) ? 1 : 1000
+  const sized = defaultVUs(maxOf(rates), options.requestTimeoutMs)
+  const preAllocatedVUs = options.vus ?? sized.preAllocated
+  return {
+    executor: 'ramping-arrival-rate',
+    startRate: Math.round(startRatePerSecond * unitS),
+    timeUnit: formatMs(unitS * 1000),
+    stages: stages.map((stage) => ({ duration: formatMs(stage.durationMs), target: Math.round(stage.targetRatePerSecond * unitS) })),
+    preAllocatedVUs,
+    maxVUs: Math.max(preAllocatedVUs, options.maxVUs ?? sized.max),
+    gracefulStop: formatMs(options.requestTimeoutMs + 5000),
+  }
+}
+
 export function trafficScenario(offsetsMs: readonly number[], options: ScenarioOptions): K6Scenario {
   return options.mode === 'exact' ? exactScenario(offsetsMs, options) : rateScenario(offsetsMs, options)
 }

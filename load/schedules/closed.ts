@@ -4,7 +4,14 @@ import { setImmediate as nextLoopTurn } from 'node:timers/promises'
 import pLimit from 'p-limit'
 import type { Clock } from '../../core/clock.js'
 import type { TrafficRequest } from '../../core/traffic-types.js'
-import type { Dispatch } from './types.js'
+import type { Dispatch, ScheduleDefinition } from './types.js'
+
+export interface ClosedScheduleSpec {
+  type: 'closed'
+  users: number
+  /** Pause between a user's requests, ms; default 0. */
+  thinkTimeMs?: number
+}
 
 export interface ClosedScheduleOptions {
   clock: Clock
@@ -56,4 +63,37 @@ export async function runClosedSchedule(
     pending.add(task)
   }
   await Promise.all(pending)
+}
+
+export const closedSchedule: ScheduleDefinition<ClosedScheduleSpec> = {
+  type: 'closed',
+  summary: "closed model: N virtual users, each sending its next request when the previous one ended (plus think time); the traffic's offsets are unused",
+  fields: ['users', 'thinkTimeMs'],
+  options: [
+    { flag: '--users <n>', field: 'users', description: 'closed model: n virtual users instead of the traffic times', selects: true },
+    { flag: '--think-time <ms>', field: 'thinkTimeMs', description: 'closed model: pause between a user’s requests' },
+  ],
+  fromCli: (fields) => ({ ...fields, thinkTimeMs: fields['thinkTimeMs'] ?? 0 }),
+  parse(read) {
+    const spec: ClosedScheduleSpec = { type: 'closed', users: read.number('users', { integer: true, min: 1, required: true, example: 8 }) }
+    const thinkTimeMs = read.number('thinkTimeMs', { min: 0, example: 500 })
+    if (thinkTimeMs !== undefined) spec.thinkTimeMs = thinkTimeMs
+    return spec
+  },
+  create(spec) {
+    const thinkTimeMs = spec.thinkTimeMs ?? 0
+    return {
+      timeScale: 1,
+      // The user is ready when the previous answer ended: there is no planned time to be late for.
+      lagMeasured: false,
+      describe: () => `closed schedule: ${spec.users} virtual user${spec.users === 1 ? '' : 's'}, ${thinkTimeMs === 0 ? 'no think time' : `${thinkTimeMs} ms think time`}`,
+      plannedDurationMs: () => null,
+      // A closed model never has more than its users in flight; with more connections allowed,
+      // undici's pool opens a new one whenever a finished response's socket is not yet free
+      // again (it is reused one loop turn later), and set-up time leaks into latency.
+      connections: () => spec.users,
+      run: (requests, context, dispatch) =>
+        runClosedSchedule(requests, { clock: context.clock, runStartMs: context.runStartMs, users: spec.users, thinkTimeMs, signal: context.signal }, dispatch),
+    }
+  },
 }

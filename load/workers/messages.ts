@@ -1,4 +1,12 @@
 // What the run's thread and its worker threads say to each other (structured-clone data only).
+//
+//   run thread                                 worker i (load/workers/worker.ts)
+//     new Worker(entry, { workerData })  ──►     run(options): opens its share, estimates, warms up
+//                                        ◄──     ready                (from options.runStart)
+//     (all ready) start { epochMs }      ──►     sleeps to the shared start, then sends
+//                                        ◄──     progress, samples    (every 250 ms / 100 ms)
+//     abort (Ctrl-C, the run's signal)   ──►     in-flight requests aborted, partial summary
+//                                        ◄──     done | failed        then the thread ends
 import type { Sample } from '../../results/types.js'
 import type { RunOptions, RunProgress } from '../run.js'
 
@@ -9,6 +17,7 @@ export type WorkerRunOptions = Omit<
 >
 
 export interface WorkerInput {
+  /** 1-based: the user share this worker runs. */
   index: number
   count: number
   options: WorkerRunOptions
@@ -16,16 +25,16 @@ export interface WorkerInput {
   forwardSamples: boolean
 }
 
-export type ToWorker = { type: 'start'; epochMs: number } | { type: 'abort' } | { type: 'stop-sending' }
+export type ToWorker = { type: 'start'; epochMs: number } | { type: 'abort' }
 
 export type FromWorker =
   | { type: 'ready' }
   | { type: 'progress'; progress: RunProgress }
   | { type: 'samples'; samples: Sample[] }
   | { type: 'done'; interrupted: boolean }
-  | { type: 'failed'; message: string }
+  | { type: 'failed'; message: string; code: string | undefined; user: boolean }
 
-/** Wall-clock epoch ms on a monotonic base, comparable across the threads of one process. */
+/** Epoch ms on a monotonic base, comparable across the threads of one process. */
 export function epochNow(): number {
   return performance.timeOrigin + performance.now()
 }

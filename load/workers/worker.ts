@@ -3,6 +3,7 @@
 // (when asked) samples go back to the run's thread, which merges the folders at the end.
 import { setTimeout as sleep } from 'node:timers/promises'
 import { parentPort, workerData } from 'node:worker_threads'
+import { GauntletError, UserError } from '../../core/errors.js'
 import type { Sample } from '../../results/types.js'
 import { run } from '../run.js'
 import { epochNow, type FromWorker, type ToWorker, type WorkerInput } from './messages.js'
@@ -19,7 +20,11 @@ const started = new Promise<number>((resolve) => {
 })
 port.on('message', (message: ToWorker) => {
   if (message.type === 'start') startAt?.(message.epochMs)
-  else if (message.type === 'abort') controller.abort()
+  else if (message.type === 'abort') {
+    controller.abort()
+    // Interrupted before the start: start now, so that run() ends at once and reports.
+    startAt?.(epochNow())
+  }
 })
 
 const SAMPLE_BATCH = 500
@@ -31,11 +36,24 @@ const flush = (): void => {
 }
 const flusher = input.forwardSamples ? setInterval(flush, 100) : undefined
 
+/**
+ * Fault injection for the crash path's own test: `GAUNTLET_TEST_CRASH_WORKER=i:ms` throws an
+ * uncaught error in worker i, ms after the start, as a bug would (the thread dies mid-run).
+ */
+function crashIfAsked(): void {
+  const match = /^(\d+):(\d+)$/.exec(process.env['GAUNTLET_TEST_CRASH_WORKER'] ?? '')
+  if (match === null || Number(match[1]) !== input.index) return
+  setTimeout(() => {
+    throw new Error(`GAUNTLET_TEST_CRASH_WORKER: worker ${input.index} crashed on purpose`)
+  }, Number(match[2]))
+}
+
 try {
   const result = await run({
     ...input.options,
     signal: controller.signal,
-    progressIntervalMs: 500,
+    // Often enough for the run thread's in-flight gauge (it samples the sum every 250 ms).
+    progressIntervalMs: 250,
     onProgress: (progress) => post({ type: 'progress', progress }),
     sinks: input.forwardSamples
       ? [
@@ -45,6 +63,7 @@ try {
               batch.push(sample)
               if (batch.length >= SAMPLE_BATCH) flush()
             },
+            stop: async () => flush(),
           },
         ]
       : [],
@@ -53,7 +72,8 @@ try {
       post({ type: 'ready' })
       const epochMs = await started
       const waitMs = epochMs - epochNow()
-      if (waitMs > 0) await sleep(waitMs)
+      if (waitMs > 0 && !controller.signal.aborted) await sleep(waitMs)
+      crashIfAsked()
       return epochMs - performance.timeOrigin
     },
   })
@@ -61,9 +81,14 @@ try {
   post({ type: 'done', interrupted: result.interrupted })
 } catch (error) {
   flush()
-  post({ type: 'failed', message: error instanceof Error ? error.message : String(error) })
+  post({
+    type: 'failed',
+    message: error instanceof Error ? error.message : String(error),
+    code: error instanceof GauntletError ? error.code : undefined,
+    user: error instanceof UserError,
+  })
 } finally {
   if (flusher !== undefined) clearInterval(flusher)
-  // The port's listener would keep this thread alive after its share is done.
-  port.close()
+  // Nothing more comes from the run's thread: let this one end once its messages are out.
+  port.unref()
 }

@@ -1,9 +1,7 @@
 // The comparison's sink: what each target's Samples leave behind (per-request values and counts) as TargetData.
-import { UNSENT_OUTCOMES } from '../outcomes.js'
+import { ERROR_OUTCOMES, UNSENT_OUTCOMES } from '../outcomes.js'
 import type { Sample, Sink } from '../types.js'
 
-/** Final outcomes that count as errors of the endpoint (as in results/aggregate.ts). */
-const ERROR_OUTCOMES = new Set(['http', 'timeout', 'reset', 'connection', 'malformed-stream', 'truncated', 'stream-error'])
 
 /** Per-request values of one target, compact enough for 100,000s of requests. */
 export interface TargetData {

@@ -1,5 +1,7 @@
 // Time buckets as the band judges them: from the summary's time series or afresh from the drill's own samples.
+import { ERROR_OUTCOMES, UNSENT_OUTCOMES } from '../outcomes.js'
 import type { TimeBucket } from '../summary.js'
+import type { Outcome } from '../types.js'
 
 /** Logical requests of a bucket that reached the endpoint. */
 export function bucketSent(bucket: TimeBucket): number {
@@ -31,8 +33,6 @@ export interface DrillSample {
   e2eMs?: number
 }
 
-const ERROR_OUTCOMES = new Set(['http', 'timeout', 'reset', 'connection', 'malformed-stream', 'truncated', 'stream-error'])
-const UNSENT = new Set(['dropped', 'lost-demand', 'budget-stopped'])
 
 /** Nearest-rank percentile of sorted values. */
 function nearestRank(sorted: readonly number[], p: number): number | null {
@@ -48,9 +48,9 @@ export function bucketDrillSamples(samples: readonly DrillSample[], bucketMs: nu
     const index = Math.max(0, Math.floor(sample.scheduledAtMs / bucketMs))
     while (rows.length <= index) rows.push({ t: rows.length * bucketMs, sent: 0, ok: 0, errors: 0, abandoned: 0, ttft: [], e2e: [] })
     const row = rows[index] as (typeof rows)[number]
-    if (UNSENT.has(sample.outcome)) continue
+    if (UNSENT_OUTCOMES.has(sample.outcome as Outcome)) continue
     row.sent++
-    if (ERROR_OUTCOMES.has(sample.outcome)) row.errors++
+    if (ERROR_OUTCOMES.has(sample.outcome as Outcome)) row.errors++
     else if (sample.outcome === 'abandoned') row.abandoned++
     else if (sample.outcome === 'ok') {
       row.ok++

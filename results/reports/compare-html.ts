@@ -3,7 +3,8 @@
 // page script), spend and error bars (inline SVG), the method, and links to each target's report.
 // Like the run report it loads nothing from the network: its Content-Security-Policy forbids it.
 import { CONTENT_SECURITY_POLICY, uplotAssets } from './html-assets.js'
-import { mkdir, writeFile } from 'node:fs/promises'
+import { mkdir } from 'node:fs/promises'
+import { writeFileAtomic } from '../../core/atomic-write.js'
 import { join } from 'node:path'
 import type { CompareRow, Comparison, ComparisonTarget, DistributionKey } from '../compare/index.js'
 import { formatNumber } from './format.js'
@@ -368,6 +369,6 @@ ${sections.join('\n')}
 export async function writeCompareHtml(comparison: Comparison, outDir: string, options: CompareHtmlOptions = {}): Promise<string> {
   await mkdir(outDir, { recursive: true })
   const path = join(outDir, 'compare.html')
-  await writeFile(path, renderCompareHtml(comparison, options), 'utf8')
+  await writeFileAtomic(path, renderCompareHtml(comparison, options))
   return path
 }

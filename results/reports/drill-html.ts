@@ -1,6 +1,7 @@
 // The drill report as one HTML page: verdict, what broke, then charts of every time bucket
 // against the baseline band and the SLOs (fault phases shaded), and the detail tables.
-import { mkdir, writeFile } from 'node:fs/promises'
+import { mkdir } from 'node:fs/promises'
+import { writeFileAtomic } from '../../core/atomic-write.js'
 import { join } from 'node:path'
 import {
   describeCheck,
@@ -197,6 +198,6 @@ export function renderDrillHtml(document: DrillDocument, summary: Summary): stri
 export async function writeDrillHtml(document: DrillDocument, summary: Summary, outDir: string): Promise<string> {
   await mkdir(outDir, { recursive: true })
   const path = join(outDir, 'drill.html')
-  await writeFile(path, renderDrillHtml(document, summary), 'utf8')
+  await writeFileAtomic(path, renderDrillHtml(document, summary))
   return path
 }

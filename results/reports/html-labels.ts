@@ -1,14 +1,12 @@
 // Plain-language names and colours for outcomes, malformed-input handling and fault phases,
 // shared by the HTML report's charts and tables so a colour means the same thing everywhere.
-
-/** Outcome keys (see results/aggregate.ts) that count as errors of the endpoint. */
-const ERROR_OUTCOMES = new Set(['timeout', 'reset', 'connection', 'malformed-stream', 'truncated', 'stream-error'])
+import { isErrorKey } from '../outcomes.js'
 
 export type OutcomeGroup = 'ok' | 'error' | 'abandoned' | 'dropped' | 'lost-demand' | 'other'
 
 export function outcomeGroup(key: string): OutcomeGroup {
   if (key === 'ok') return 'ok'
-  if (key.startsWith('http_') || ERROR_OUTCOMES.has(key)) return 'error'
+  if (isErrorKey(key)) return 'error'
   if (key === 'abandoned') return 'abandoned'
   if (key === 'dropped') return 'dropped'
   if (key === 'lost-demand') return 'lost-demand'
@@ -34,6 +32,7 @@ const HTTP_NAMES: Record<string, string> = {
 const OUTCOME_NAMES: Record<string, string> = {
   ok: 'ok',
   timeout: 'timed out',
+  'request-timeout': 'over the request time limit',
   reset: 'connection reset',
   connection: 'connection failed',
   'malformed-stream': 'malformed stream',

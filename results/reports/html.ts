@@ -2,7 +2,8 @@
 // and tables. No network access at all: scripts, styles and data are inside the file, and its
 // Content-Security-Policy forbids loading anything else.
 import { CONTENT_SECURITY_POLICY, uplotAssets } from './html-assets.js'
-import { mkdir, writeFile } from 'node:fs/promises'
+import { mkdir } from 'node:fs/promises'
+import { writeFileAtomic } from '../../core/atomic-write.js'
 import { join } from 'node:path'
 import type { Summary } from '../summary.js'
 import { formatDuration } from './format.js'
@@ -142,6 +143,6 @@ ${sections.join('\n')}
 export async function writeHtmlReport(summary: Summary, outDir: string, options: HtmlReportOptions = {}): Promise<string> {
   await mkdir(outDir, { recursive: true })
   const path = join(outDir, 'report.html')
-  await writeFile(path, renderHtmlReport(summary, options), 'utf8')
+  await writeFileAtomic(path, renderHtmlReport(summary, options))
   return path
 }

@@ -4,7 +4,8 @@
 //   <testsuites>
 //     <testsuite name=run>  <properties/>  <testcase name="ttft_ms.p95<2000"><failure/></testcase> …
 //                           <system-out>the terminal summary</system-out>
-import { mkdir, writeFile } from 'node:fs/promises'
+import { mkdir } from 'node:fs/promises'
+import { writeFileAtomic } from '../../core/atomic-write.js'
 import { dirname } from 'node:path'
 import type { Summary } from '../summary.js'
 import { describeThreshold } from './html-thresholds.js'
@@ -136,5 +137,5 @@ export function renderJunit(suites: JunitSuite[]): string {
 /** Writes the XML to `path`, creating its folder. */
 export async function writeJunit(path: string, suites: JunitSuite[]): Promise<void> {
   await mkdir(dirname(path), { recursive: true })
-  await writeFile(path, renderJunit(suites), 'utf8')
+  await writeFileAtomic(path, renderJunit(suites))
 }

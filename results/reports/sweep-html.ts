@@ -1,6 +1,7 @@
 // The capacity sweep as one HTML page: latency p50/p95 and served throughput against the
 // offered load (uPlot, log-2 load axis), the knee and the highest load meeting the SLOs marked.
-import { mkdir, writeFile } from 'node:fs/promises'
+import { mkdir } from 'node:fs/promises'
+import { writeFileAtomic } from '../../core/atomic-write.js'
 import { join } from 'node:path'
 import { formatLoad, type SweepDocument } from '../sweep.js'
 import { escapeHtml } from './html-escape.js'
@@ -214,6 +215,6 @@ export function renderSweepHtml(document: SweepDocument): string {
 export async function writeSweepHtml(document: SweepDocument, outDir: string): Promise<string> {
   await mkdir(outDir, { recursive: true })
   const path = join(outDir, 'sweep.html')
-  await writeFile(path, renderSweepHtml(document), 'utf8')
+  await writeFileAtomic(path, renderSweepHtml(document))
   return path
 }

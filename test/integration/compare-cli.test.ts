@@ -215,7 +215,7 @@ describe('gauntlet compare', () => {
     const startedAt = performance.now()
     await expect(
       compareTargets({ traffic: { type: 'file', path: trafficPath }, targets: ['mock:exact', 'mock:no-such-profile'], outDir: null, patience: 'off' }),
-    ).rejects.toMatchObject({ code: 'CONFIG_INVALID', message: expect.stringMatching(/unknown profile "no-such-profile"/) })
+    ).rejects.toMatchObject({ code: 'TARGET_INVALID', message: expect.stringMatching(/--target 'mock:no-such-profile': unknown mock profile 'no-such-profile'/) })
     expect(performance.now() - startedAt).toBeLessThan(10_000)
   })
 

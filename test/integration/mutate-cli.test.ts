@@ -1,6 +1,6 @@
 // `gauntlet traffic mutate` end to end: a traffic file written with the real writer, mutated by
 // the command, read back with the real reader (which validates every line).
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises'
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Command } from 'commander'
@@ -157,6 +157,21 @@ describe('gauntlet traffic mutate', () => {
     await expect(runMutate(args)).rejects.toThrow(message)
     await expect(runMutate(args)).rejects.toMatchObject({ code: 'USAGE_INVALID' })
     await expect(stat(out)).rejects.toMatchObject({ code: 'ENOENT' })
+  })
+
+  it('leaves no output file, and no partial one, when a bad input line stops it', async () => {
+    const lines = (await readFile(input, 'utf8')).split('\n')
+    lines.splice(40, 0, '{"id": "broken", "offsetMs": "soon"}')
+    const bad = join(folder, 'bad-line.jsonl')
+    await writeFile(bad, lines.join('\n'))
+    const out = join(folder, 'from-bad.jsonl')
+    await expect(runMutate(['--in', bad, '--out', out, '--rate', '0.5', '--seed', '1'])).rejects.toMatchObject({ code: 'TRAFFIC_INVALID' })
+    await expect(stat(out)).rejects.toMatchObject({ code: 'ENOENT' })
+    expect((await readdir(folder)).filter((name) => name.includes('.partial-'))).toEqual([])
+    // An older file at the same path is left exactly as it was.
+    await writeFile(out, 'an earlier file\n')
+    await expect(runMutate(['--in', bad, '--out', out, '--rate', '0.5', '--seed', '1'])).rejects.toMatchObject({ code: 'TRAFFIC_INVALID' })
+    expect(await readFile(out, 'utf8')).toBe('an earlier file\n')
   })
 
   it('refuses to overwrite its input and reports a missing file', async () => {

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest'
 import type { Adapter, ChatRequest } from '../../../adapters/types.js'
 import { countTokens } from '../../../core/tokens.js'
-import { createAbortGroup } from '../../../load/abort-group.js'
+import { createAbortGroup, RunCutOff } from '../../../load/abort-group.js'
 import { runAttempt, type AttemptOptions, type AttemptResult } from '../../../load/attempt.js'
 import type { Sample } from '../../../results/types.js'
 import { createFakeClock } from '../../helpers/fake-clock.js'
@@ -319,6 +319,46 @@ describe('attempt patience and aborts', () => {
     }
   })
 
+  it('ends an answer that streams forever at the request timeout from its send, as request-timeout', async () => {
+    for (const { lean } of PATHS) {
+      const time = createVirtualTime(RUN_START_MS)
+      const adapter = createTestAdapter({ afterMs: 50, text: ['a', 'b'], chunkMs: 100, then: 'hang' }, { clock: time.clock, lean })
+      // Sent 20 ms after the run's start with a 400 ms limit: it ends at 420, whatever the patience.
+      const { sample, retryable } = await attemptOn(time, adapter, { requestTimeoutMs: 400, e2eDeadlineMs: 10_000 }, 20)
+      expect(sample).toMatchObject({ outcome: 'request-timeout', errorCode: 'REQUEST_TIMEOUT', sentAtMs: 20, endAtMs: 420, chunks: 2 })
+      expect(retryable).toBe(true)
+    }
+  })
+
+  it('lets the patient user give up first when the deadline comes before the request timeout', async () => {
+    const time = createVirtualTime(RUN_START_MS)
+    const adapter = createTestAdapter({ afterMs: 50, then: 'hang' }, { clock: time.clock })
+    const { sample } = await attemptOn(time, adapter, { requestTimeoutMs: 400, ttftDeadlineMs: 300 })
+    expect(sample).toMatchObject({ outcome: 'abandoned', abandonReason: 'ttft', endAtMs: 300 })
+  })
+
+  it('records an attempt cut at the end of the run grace as interrupted / RUN_GRACE_EXPIRED', async () => {
+    const time = createVirtualTime(RUN_START_MS)
+    const adapter = createTestAdapter({ afterMs: 50, then: 'hang' }, { clock: time.clock })
+    const controller = new AbortController()
+    const { sample } = await time.run(async () => {
+      const attempt = runAttempt({
+        adapter,
+        request: REQUEST,
+        clock: time.clock,
+        runStartMs: RUN_START_MS,
+        scheduledAtMs: 0,
+        runSignal: controller.signal,
+        abortGroup: createAbortGroup(controller.signal),
+        encoding: 'o200k_base',
+      })
+      await time.clock.sleep(250)
+      controller.abort(new RunCutOff('still in flight at the end of the grace'))
+      return attempt
+    })
+    expect(sample).toMatchObject({ outcome: 'interrupted', errorCode: 'RUN_GRACE_EXPIRED', errorMessage: 'still in flight at the end of the grace', endAtMs: 250 })
+  })
+
   it('records an attempt aborted by the run signal as interrupted, at the abort time', async () => {
     for (const { lean } of PATHS) {
       const time = createVirtualTime(RUN_START_MS)
@@ -366,10 +406,9 @@ describe('attempt patience and aborts', () => {
     }
   })
 
-  it.fails('BUG load/attempt.ts start(): a send() that throws synchronously rejects runAttempt instead of becoming INTERNAL', async () => {
-    // The stream() fallback catches a synchronous throw (it calls stream() inside try); send() is
-    // called straight from the Promise executor, so runAttempt rejects and the runner's dispatch
-    // with it: "Never throws" does not hold for the lean path.
+  it('records a send() that throws synchronously as stream-error / INTERNAL', async () => {
+    // "Never throws" holds for the lean path too: a plugin send() that throws before returning
+    // an Exchange is an adapter bug, recorded like one (and the runner's dispatch goes on).
     const adapter: Adapter = {
       name: 'broken',
       model: 'm',
@@ -385,10 +424,9 @@ describe('attempt patience and aborts', () => {
     expect(sample).toMatchObject({ outcome: 'stream-error', errorCode: 'INTERNAL' })
   })
 
-  it.fails('BUG load/attempt.ts result(): a stream() that ends quietly when aborted is recorded as ok, not abandoned', async () => {
-    // result() only looks at abortedBy when the exchange settled with an error. A plugin adapter
-    // whose stream simply returns once its signal aborts (a common async-iterator pattern) turns
-    // a user who gave up at the deadline into an `ok` sample (and patience.observe(false)).
+  it('records a stream() that returns quietly once aborted as abandoned, not ok', async () => {
+    // A plugin adapter whose stream simply returns once its signal aborts (a common async-iterator
+    // pattern): the user who gave up at the deadline is still abandoned, not an `ok` sample.
     const time = createVirtualTime(RUN_START_MS)
     const adapter: Adapter = {
       name: 'quiet',

@@ -214,11 +214,10 @@ describe('runner: retries', () => {
     expect(off.samples[0]?.willRetry).toBeUndefined()
   })
 
-  it.fails('BUG load/runner.ts dispatch(): a retry refused by the spend cap leaves its request with no final sample', async () => {
+  it('keeps the failed attempt as the final sample when the spend cap refuses its retry', async () => {
     // r0 gets a 429 and waits 200 ms; meanwhile r1 reserves the rest of the budget, so r0's retry
-    // is refused and dispatch returns without recording: r0's only sample says willRetry, and
-    // results/aggregate.ts counts a request by its sample without willRetry, so r0 vanishes
-    // from `scheduled` and `byOutcome`.
+    // is refused: its 429 must stay its final sample (aggregate counts a request by the sample
+    // without willRetry), or r0 would vanish from `scheduled` and `byOutcome`.
     const script: TestScript = (request) =>
       request.messages[0]?.content === 'first'
         ? { error: { code: 'ADAPTER_HTTP_STATUS', status: 429, retryAfterMs: 200 }, afterMs: 10 }
@@ -234,7 +233,7 @@ describe('runner: retries', () => {
     expect(finals.sort()).toEqual(['r0', 'r1'])
   })
 
-  it.fails('BUG load/runner.ts dispatch(): a run interrupted during a backoff leaves its request with no final sample', async () => {
+  it('keeps the failed attempt as the final sample when the run is interrupted during backoff', async () => {
     const controller = new AbortController()
     const s = setup({ error: { code: 'ADAPTER_HTTP_STATUS', status: 429, retryAfterMs: 1_000 }, afterMs: 10 }, [line('r0', 0)], {
       retry: SDK_RETRIES,
