@@ -1,5 +1,6 @@
 // HTTP failures as typed AdapterErrors: vendor error bodies, Retry-After, undici/Node transport
 // codes, and the scrubbing that keeps API keys out of every message and record.
+import { displayUrl, redactUrl } from '../core/url.js'
 import { AdapterError, truncate, type ErrorCode } from '../core/errors.js'
 import type { HttpTransport, JsonPost, VendorErrorInfo, WireProtocol } from './protocol.js'
 
@@ -175,27 +176,5 @@ export function scrubSecrets(text: string, secrets: readonly string[]): string {
   return result
 }
 
-const SECRET_QUERY_PARAMETER = /key|token|secret|sig|password|auth/i
-
-/** The URL as it may appear in records and messages: no userinfo, no secret-looking query values. */
-export function redactUrl(url: string): string {
-  let parsed: URL
-  try {
-    parsed = new URL(url)
-  } catch {
-    return '[invalid url]'
-  }
-  if (parsed.username !== '' || parsed.password !== '') {
-    parsed.username = ''
-    parsed.password = ''
-  }
-  for (const name of [...parsed.searchParams.keys()]) {
-    if (SECRET_QUERY_PARAMETER.test(name)) parsed.searchParams.set(name, 'redacted')
-  }
-  return parsed.href
-}
-
-/** The URL as records and labels show it: redacted (as `redactUrl`), without a trailing slash. */
-export function displayUrl(url: string): string {
-  return redactUrl(url).replace(/\/+$/, '')
-}
+// The URL rule lives in core/url.ts (reports use it too).
+export { displayUrl, redactUrl }

@@ -21,6 +21,7 @@ import { writeHtmlReport } from '../results/reports/html.js'
 import type { Sink } from '../results/types.js'
 import { run, type RunOptions, type RunProgress, type RunResult } from './run.js'
 import { openTraffic } from './traffic-source.js'
+import { fileStamp } from '../core/format.js'
 
 export type CompareMode = 'concurrent' | 'sequential'
 
@@ -98,10 +99,6 @@ function slugOf(label: string): string {
     .replace(/^[-.]+|-+$/g, '')
     .slice(0, 60)
   return slug === '' ? 'target' : slug
-}
-
-function stamp(date: Date): string {
-  return date.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)
 }
 
 /** Parses and checks every target before anything runs: at least two, labels unique. */
@@ -185,7 +182,7 @@ export async function compareTargets(options: CompareOptions): Promise<CompareRe
   }
 
   const createdAt = new Date(shared.clock?.wallNow() ?? Date.now())
-  const outDir = outOption === null ? null : resolve(outOption ?? join('results', 'runs', `${stamp(createdAt)}-compare`))
+  const outDir = outOption === null ? null : resolve(outOption ?? join('results', 'runs', `${fileStamp(createdAt)}-compare`))
   if (outDir !== null) await mkdir(outDir, { recursive: true })
   const cap = shared.maxSpendUsd === undefined ? '' : `; the spend cap of $${shared.maxSpendUsd} applies to each target (up to $${(shared.maxSpendUsd * targets.length).toFixed(2)} in all)`
   log(

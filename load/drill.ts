@@ -1,6 +1,6 @@
 // `runDrill`: the weekend maintenance drill as a library call. A soak of preset traffic through
 // the chaos proxy with a fault timeline, both compressed by the same factor so the phases line
-// up; then the drill verdict (results/drill.ts) written beside the run as drill.json.
+// up; then the drill verdict (results/drill/) written beside the run as drill.json.
 import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { writeFileAtomic } from '../core/atomic-write.js'
@@ -23,7 +23,7 @@ import {
   type DrillSample,
   type DriftThresholds,
 } from '../results/drill/index.js'
-import type { Summary, Usd } from '../results/summary.js'
+import type { Summary } from '../results/summary.js'
 import type { Sink } from '../results/types.js'
 import { run, type RunProgress } from './run.js'
 import { planTraffic } from './workload/generate.js'
@@ -160,34 +160,23 @@ export async function readDrillBaseline(dir: string, phaseName: string): Promise
 }
 
 /**
- * Per phase, the spend of every attempt that delivered no answer (errors, abandoned, retried);
- * and each logical request's final outcome and latencies, to judge buckets sized for the drill.
+ * Each logical request's final outcome and latencies, to judge buckets sized for the drill.
+ * (Wasted spend per phase is the summary's: results/outcomes.ts isWastedAttempt.)
  */
-function createDrillSink(): { sink: Sink; wasted(): Record<string, Usd>; samples: DrillSample[] } {
-  const totals = new Map<string, { usd: number; unknown: boolean }>()
+function createRequestSampler(): { sink: Sink; samples: DrillSample[] } {
   const samples: DrillSample[] = []
   return {
     samples,
     sink: {
       name: 'drill',
       record(sample) {
-        if (sample.willRetry !== true) {
-          const kept: DrillSample = { scheduledAtMs: sample.scheduledAtMs, outcome: sample.outcome }
-          if (sample.ttftMs !== undefined) kept.ttftMs = sample.ttftMs
-          if (sample.e2eMs !== undefined) kept.e2eMs = sample.e2eMs
-          samples.push(kept)
-        }
-        if (sample.phase === undefined || sample.outcome === 'ok') return
-        let total = totals.get(sample.phase)
-        if (total === undefined) {
-          total = { usd: 0, unknown: false }
-          totals.set(sample.phase, total)
-        }
-        if (sample.spendUsd === null) total.unknown = true
-        else if (sample.spendUsd !== undefined) total.usd += sample.spendUsd
+        if (sample.willRetry === true) return
+        const kept: DrillSample = { scheduledAtMs: sample.scheduledAtMs, outcome: sample.outcome }
+        if (sample.ttftMs !== undefined) kept.ttftMs = sample.ttftMs
+        if (sample.e2eMs !== undefined) kept.e2eMs = sample.e2eMs
+        samples.push(kept)
       },
     },
-    wasted: () => Object.fromEntries([...totals].map(([phase, total]) => [phase, total.unknown ? 'unknown' : Math.round(total.usd * 1e9) / 1e9])),
   }
 }
 
@@ -249,7 +238,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
     maxErrorRate: options.limits?.maxErrorRate ?? DEFAULT_DRILL_LIMITS.maxErrorRate,
     maxAbandonRate: options.limits?.maxAbandonRate ?? DEFAULT_DRILL_LIMITS.maxAbandonRate,
   }
-  const waste = createDrillSink()
+  const sampler = createRequestSampler()
   const runOptions: Parameters<typeof run>[0] = {
     name: 'drill',
     traffic: { type: 'preset', preset: presetName, employees: simulatedEmployees, timeScale, window },
@@ -259,7 +248,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
     chaosTimeScale: 1,
     slo: limits.slo,
     seed,
-    sinks: [waste.sink],
+    sinks: [sampler.sink],
   }
   if (options.retries !== undefined) runOptions.retries = options.retries
   if (options.patience !== undefined) runOptions.patience = options.patience
@@ -278,10 +267,11 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
   const outDir = result.outDir as string
 
   // Buckets wide enough to hold a few requests each at the rate the drill actually had.
-  const endMs = Math.max(scaled.durationMs, ...waste.samples.map((sample) => sample.scheduledAtMs + 1))
-  const bucketMs = chooseBucketMs(waste.samples.length / (scaled.durationMs / 1000), summary.timeseries.bucketMs)
-  const buckets = { bucketMs, rows: bucketDrillSamples(waste.samples, bucketMs, endMs) }
-  const input: AnalyzeDrillInput = { summary, phases, limits, timeScale, wastedByPhase: waste.wasted(), buckets }
+  const endMs = Math.max(scaled.durationMs, ...sampler.samples.map((sample) => sample.scheduledAtMs + 1))
+  const bucketMs = chooseBucketMs(sampler.samples.length / (scaled.durationMs / 1000), summary.timeseries.bucketMs)
+  const buckets = { bucketMs, rows: bucketDrillSamples(sampler.samples, bucketMs, endMs) }
+  const wastedByPhase = Object.fromEntries(Object.entries(summary.phases).map(([phase, group]) => [phase, group.wasted_usd]))
+  const input: AnalyzeDrillInput = { summary, phases, limits, timeScale, wastedByPhase, buckets }
   if (options.baselinePhase !== undefined) input.baselinePhase = options.baselinePhase
   if (options.band !== undefined) input.band = options.band
   if (options.drift !== undefined) input.driftThresholds = options.drift

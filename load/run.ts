@@ -40,6 +40,7 @@ import { createSchedule, DEFAULT_SCHEDULE } from './schedules/registry.js'
 import type { ScheduleSpec } from './schedules/types.js'
 import { openTraffic, type TrafficSourceOptions } from './traffic-source.js'
 import { resolveWorkerCount } from './workers/sizing.js'
+import { fileStamp, formatDuration } from '../core/format.js'
 
 export interface RunOptions {
   /** Label of the run (folder name suffix). */
@@ -245,7 +246,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
     const estimatedUsd = spendOf({ inputTokens: estimate.inputTokens, outputTokens: estimate.outputTokens })
     const loopback = isLoopbackUrl(adapter.baseUrl)
     log(
-      `traffic: ${estimate.requests} requests ${plannedMs === null ? `sent by the ${plannedSchedule.describe()} (their offsets unused)` : `over ${formatMs(plannedMs)}`}, ${estimate.inputTokens.toLocaleString('en-US')} input and ~${estimate.outputTokens.toLocaleString('en-US')} output tokens; ` +
+      `traffic: ${estimate.requests} requests ${plannedMs === null ? `sent by the ${plannedSchedule.describe()} (their offsets unused)` : `over ${formatDuration(plannedMs)}`}, ${estimate.inputTokens.toLocaleString('en-US')} input and ~${estimate.outputTokens.toLocaleString('en-US')} output tokens; ` +
         `estimated spend ${estimatedUsd === null ? `unknown (no price for '${pricedAs}')` : `$${estimatedUsd.toFixed(4)}`} as ${pricedAs}` +
         (options.maxSpendUsd === undefined ? '' : `; hard cap $${options.maxSpendUsd}`),
     )
@@ -263,7 +264,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
     // 4. Results: records streamed to disk as the run goes.
     const startedAtWall = new Date(clock.wallNow())
     const name = options.name ?? (spec.adapter === 'mock' ? `mock-${spec.profile}` : adapter.model)
-    const runId = `${formatStamp(startedAtWall)}-${slug(name)}`
+    const runId = `${fileStamp(startedAtWall)}-${slug(name)}`
     const outDir = options.outDir === null ? null : resolve(options.outDir ?? join('results', 'runs', runId))
     if (outDir !== null) await mkdir(outDir, { recursive: true })
     const bucketMs = Math.max(1_000, Math.ceil((plannedMs ?? 60_000) / 240 / 1_000) * 1_000)
@@ -373,7 +374,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
             // Streams that never end must not hold the run: past the grace they are cut and recorded.
             graceTimer = setTimeout(() => {
               cutOff = true
-              controller.abort(new RunCutOff(`still in flight at the end of --max-duration ${formatMs(options.maxDurationMs ?? 0)} + --grace ${formatMs(graceMs)}`))
+              controller.abort(new RunCutOff(`still in flight at the end of --max-duration ${formatDuration(options.maxDurationMs ?? 0)} + --grace ${formatDuration(graceMs)}`))
             }, graceMs)
           }, options.maxDurationMs)
     const selfCheck = startSelfCheck()
@@ -392,8 +393,8 @@ export async function run(options: RunOptions): Promise<RunResult> {
     // 6. Summary, thresholds and the run folder.
     const interrupted = controller.signal.aborted && !cutOff
     const notes = [...recorder.problems]
-    if (timedOut) notes.push(`stopped sending at the --max-duration of ${formatMs(options.maxDurationMs ?? 0)}; requests due later were not sent`)
-    if (cutOff) notes.push(`requests still in flight ${formatMs(graceMs)} after the --max-duration were cut: 'interrupted' with errorCode RUN_GRACE_EXPIRED`)
+    if (timedOut) notes.push(`stopped sending at the --max-duration of ${formatDuration(options.maxDurationMs ?? 0)}; requests due later were not sent`)
+    if (cutOff) notes.push(`requests still in flight ${formatDuration(graceMs)} after the --max-duration were cut: 'interrupted' with errorCode RUN_GRACE_EXPIRED`)
     if (budget.stopped) notes.push(`the spend cap of $${options.maxSpendUsd} stopped new sends; unsent requests are 'budget-stopped'`)
     const summary = aggregator.finish({
       runId,
@@ -423,18 +424,8 @@ export async function run(options: RunOptions): Promise<RunResult> {
   }
 }
 
-function formatStamp(date: Date): string {
-  return date.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)
-}
-
 function slug(text: string): string {
   return text.replace(/[^A-Za-z0-9._-]+/g, '-').slice(0, 60)
-}
-
-export function formatMs(ms: number): string {
-  if (ms < 1_000) return `${Math.round(ms)} ms`
-  if (ms < 120_000) return `${(ms / 1000).toFixed(1)} s`
-  return `${(ms / 60_000).toFixed(1)} min`
 }
 
 /** The resolved endpoint as a target spec a worker thread can parse again (mock or proxy URL in). */

@@ -24,6 +24,7 @@ import { DEFAULT_PATIENCE, type PatienceOptions } from './patience.js'
 import { run, type RunProgress } from './run.js'
 import type { ScheduleSpec } from './schedules/types.js'
 import type { TrafficSourceOptions } from './traffic-source.js'
+import { fileStamp, round } from '../core/format.js'
 
 export interface SweepOptions {
   target: string
@@ -113,10 +114,8 @@ function errorsOf(summary: Summary): number {
   return errors
 }
 
-function round(value: number | null, digits = 3): number | null {
-  if (value === null) return null
-  const factor = 10 ** digits
-  return Math.round(value * factor) / factor
+function roundOrNull(value: number | null, digits = 3): number | null {
+  return value === null ? null : round(value, digits)
 }
 
 export function stepFromSummary(index: number, load: number, durationMs: number | null, summary: Summary, throughputPerSecond: number | null, outDir: string | null): SweepStep {
@@ -131,7 +130,7 @@ export function stepFromSummary(index: number, load: number, durationMs: number 
     ok: summary.requests.completed,
     errors: errorsOf(summary),
     abandoned: summary.abandonment.abandoned,
-    throughputPerSecond: round(throughputPerSecond),
+    throughputPerSecond: roundOrNull(throughputPerSecond),
     ttftMs: latency(summary.latency.ttft_ms),
     e2eMs: latency(summary.latency.e2e_ms),
     e2eServiceMeanMs: summary.latency.e2e_service_ms.mean,
@@ -142,10 +141,6 @@ export function stepFromSummary(index: number, load: number, durationMs: number 
     outDir,
     notes: summary.notes,
   }
-}
-
-function stamp(date: Date): string {
-  return date.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)
 }
 
 export async function runSweep(options: SweepOptions): Promise<SweepResult> {
@@ -169,7 +164,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   const slo: Slo = options.slo ?? DEFAULT_SWEEP_SLO
   const traffic: TrafficSourceOptions = options.traffic ?? { type: 'preset', preset: 'peak-hour' }
   const now = options.now ?? (() => new Date())
-  const outDir = resolve(options.outDir ?? join('results', 'sweeps', stamp(now())))
+  const outDir = resolve(options.outDir ?? join('results', 'sweeps', fileStamp(now())))
   await mkdir(outDir, { recursive: true })
   const patience = options.patience ?? { ...DEFAULT_PATIENCE, seed: options.seed ?? 1, e2e: { type: 'none' as const }, quit: null }
   const stepRequests = (users: number): number => options.stepRequests ?? users * 5

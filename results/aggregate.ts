@@ -12,8 +12,10 @@ import {
   type TimeBucket,
   type Usd,
 } from './summary.js'
-import { ERROR_OUTCOMES, outcomeKey, UNSENT_OUTCOMES } from './outcomes.js'
+import { ERROR_OUTCOMES, isWastedAttempt, outcomeKey, retryAmplification, UNSENT_OUTCOMES } from './outcomes.js'
 import type { Sample } from './types.js'
+import { round } from '../core/format.js'
+import { nearestRank } from '../core/stats.js'
 
 
 export interface AggregatorOptions {
@@ -118,11 +120,6 @@ function usd(total: SpendTotal): Usd {
   return total.unknown ? 'unknown' : round(total.usd, 9)
 }
 
-function round(value: number, digits: number): number {
-  const factor = 10 ** digits
-  return Math.round(value * factor) / factor
-}
-
 function increment(map: Map<string, number>, key: string, by = 1): void {
   map.set(key, (map.get(key) ?? 0) + by)
 }
@@ -173,7 +170,7 @@ function groupStats(group: Group): GroupStats {
     ttft_ms: latencyStats(group.ttft),
     e2e_ms: latencyStats(group.e2e),
     spend_usd: usd(group.spend),
-    retry_amplification: group.requests === 0 ? 0 : round(group.attempts / Math.max(1, group.sent), 4),
+    retry_amplification: round(retryAmplification(group.attempts, group.sent), 4),
     wasted_usd: usd(group.wasted),
     input_tokens: group.inputTokens,
     output_tokens: group.outputTokens,
@@ -196,6 +193,7 @@ export function createAggregator(options: AggregatorOptions): Aggregator {
   const users = new Set<string>()
   const spend: SpendTotal = { usd: 0, unknown: false }
   const wasted: SpendTotal = { usd: 0, unknown: false }
+  const abandonedSpend: SpendTotal = { usd: 0, unknown: false }
   const perTaskSpend = new Map<string, SpendTotal>()
   let scheduled = 0
   let sent = 0
@@ -268,7 +266,8 @@ export function createAggregator(options: AggregatorOptions): Aggregator {
       perTaskSpend.set(sample.task, taskSpend)
     }
     addSpend(taskSpend, sample.spendUsd)
-    if (sample.outcome === 'abandoned') addSpend(wasted, sample.spendUsd)
+    if (isWastedAttempt(sample)) addSpend(wasted, sample.spendUsd)
+    if (sample.outcome === 'abandoned') addSpend(abandonedSpend, sample.spendUsd)
 
     const bucket = bucketAt(sample.scheduledAtMs)
     if (sample.spendUsd !== undefined && sample.spendUsd !== null) bucket.spendUsd += sample.spendUsd
@@ -294,7 +293,7 @@ export function createAggregator(options: AggregatorOptions): Aggregator {
       group.inputTokens += sample.inputTokens ?? 0
       group.outputTokens += sample.outputTokens ?? 0
       addSpend(group.spend, sample.spendUsd)
-      if (sample.outcome === 'abandoned') addSpend(group.wasted, sample.spendUsd)
+      if (isWastedAttempt(sample)) addSpend(group.wasted, sample.spendUsd)
       groups.push(group)
     }
     if (!final) return
@@ -442,12 +441,12 @@ export function createAggregator(options: AggregatorOptions): Aggregator {
           rate: sent === 0 ? 0 : round(abandoned / sent, 6),
           abandoned,
           abandoned_before_first_token: abandonedBeforeFirstToken,
-          wasted_usd: usd(wasted),
+          wasted_usd: usd(abandonedSpend),
           users: users.size,
           users_quit: usersQuit,
           lost_demand: lostDemand,
         },
-        retries: { logical: sent, attempts, amplification: sent === 0 ? 0 : round(attempts / sent, 4) },
+        retries: { logical: sent, attempts, amplification: round(retryAmplification(attempts, sent), 4) },
         errors: { rate: sent === 0 ? 0 : round(errors / sent, 6), byCode: Object.fromEntries(byCode) },
         tasks: Object.fromEntries([...tasks].map(([task, group]) => [task, groupStats(group)])),
         phases: Object.fromEntries(
@@ -468,8 +467,10 @@ export function createAggregator(options: AggregatorOptions): Aggregator {
     const ttft = [...bucket.ttft].sort((a, b) => a - b)
     const e2e = [...bucket.e2e].sort((a, b) => a - b)
     // Nearest rank on the bucket's exact values.
-    const pct = (sorted: number[], p: number): number | null =>
-      sorted.length === 0 ? null : round(sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] as number, 1)
+    const pct = (sorted: number[], p: number): number | null => {
+      const value = nearestRank(sorted, p)
+      return value === null ? null : round(value, 1)
+    }
     const row: TimeBucket = {
       t,
       scheduled: bucket.scheduled,

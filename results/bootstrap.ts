@@ -8,6 +8,7 @@
 // A and B are resampled independently (a percentile bootstrap). Pure: the only randomness is
 // the `Random` passed in (or one seeded from `seed`), so a seed reproduces every interval.
 import { createRandom, type Random } from '../core/random.js'
+import { nearestRank } from '../core/stats.js'
 
 export interface BootstrapOptions {
   /** Resamples (default 2,000). */
@@ -54,10 +55,7 @@ export function includesZero(estimate: Pick<DifferenceEstimate, 'low' | 'high'>)
  * values at or below it (how HDR histograms read percentiles). p in [0, 100].
  */
 export function percentileOfSorted(sorted: ArrayLike<number>, p: number): number {
-  const n = sorted.length
-  if (n === 0) return Number.NaN
-  const rank = Math.min(n, Math.max(1, Math.ceil((p / 100) * n)))
-  return sorted[rank - 1] as number
+  return nearestRank(sorted, p) ?? Number.NaN
 }
 
 export function percentile(values: readonly number[], p: number): number {

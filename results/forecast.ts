@@ -8,6 +8,7 @@
 import { forecastSpend, type ForecastTask, type TokenPrices } from './cost.js'
 import type { GroupStats, Usd } from './summary.js'
 import { formatLoad, type SweepDocument, type SweepStep } from './sweep.js'
+import { round } from '../core/format.js'
 
 export const FORECAST_SCHEMA_VERSION = 1
 
@@ -158,11 +159,6 @@ export function interpolateSweep(sweep: SweepDocument, ratePerSecond: number): L
         ? `measured at the ${formatLoad(round(lower.rate, 3))} req/s step; ${sloText}`
         : `interpolated between the ${formatLoad(round(lower.rate, 3))} and ${formatLoad(round(upper.rate, 3))} req/s steps; ${sloText}`,
   }
-}
-
-function round(value: number, digits: number): number {
-  const factor = 10 ** digits
-  return Math.round(value * factor) / factor
 }
 
 export interface ScenarioInput {

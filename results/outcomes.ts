@@ -17,6 +17,20 @@ export const ERROR_OUTCOMES: ReadonlySet<Outcome> = new Set([
   'stream-error',
 ])
 
+/**
+ * Wasted spend, the one definition: the spend of every attempt that delivered no answer (errors
+ * mid-stream, retried attempts, abandoned ones, cut ones). `abandonment.wasted_usd` is its
+ * abandoned part.
+ */
+export function isWastedAttempt(sample: Pick<Sample, 'outcome'>): boolean {
+  return sample.outcome !== 'ok'
+}
+
+/** Retry amplification, the one formula: attempts sent ÷ logical requests sent (0 when none). */
+export function retryAmplification(attempts: number, sent: number): number {
+  return sent === 0 ? 0 : attempts / sent
+}
+
 /** Outcomes after which a retry may be due (the adapter's retryable flag decides). */
 export const RETRYABLE_OUTCOMES: ReadonlySet<Outcome> = new Set(['http', 'connection', 'reset', 'timeout', 'request-timeout', 'stream-error'])
 

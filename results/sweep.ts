@@ -8,6 +8,7 @@
 //                  1    2    4    8
 //                            ^ knee: the last step before latency explodes or throughput stalls
 import type { Slo, Usd } from './summary.js'
+import { formatPercent } from '../core/format.js'
 
 export const SWEEP_SCHEMA_VERSION = 1
 
@@ -99,15 +100,11 @@ export interface SweepAnalysis {
   headline: string
 }
 
-function pct(share: number): string {
-  return `${(share * 100).toFixed(1)} %`
-}
-
 export function stepMeetsSlo(step: SweepStep, criteria: SweepCriteria): { pass: boolean; reasons: string[] } {
   const reasons: string[] = []
   if (step.sent === 0) reasons.push('no request was sent')
-  if (step.goodputShare < criteria.minGoodputShare) reasons.push(`goodput ${pct(step.goodputShare)} < ${pct(criteria.minGoodputShare)}`)
-  if (step.errorRate > criteria.maxErrorRate) reasons.push(`error rate ${pct(step.errorRate)} > ${pct(criteria.maxErrorRate)}`)
+  if (step.goodputShare < criteria.minGoodputShare) reasons.push(`goodput ${formatPercent(step.goodputShare)} < ${formatPercent(criteria.minGoodputShare)}`)
+  if (step.errorRate > criteria.maxErrorRate) reasons.push(`error rate ${formatPercent(step.errorRate)} > ${formatPercent(criteria.maxErrorRate)}`)
   return { pass: reasons.length === 0, reasons }
 }
 

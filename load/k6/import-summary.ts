@@ -286,7 +286,8 @@ export async function importK6Summary(file: string, outDir: string): Promise<{ s
   return { summary, path }
 }
 
-function formatMs(value: number | null): string {
+/** A table cell of milliseconds (no unit, no thousands separator), as the k6 summary table prints. */
+function msCell(value: number | null): string {
   return value === null ? '-' : value >= 100 ? value.toFixed(0) : value.toFixed(1)
 }
 
@@ -303,7 +304,7 @@ export function formatK6Summary(summary: K6ImportedSummary): string {
   for (const metric of ['ttft_ms', 'e2e_ms', 'e2e_service_ms', 'schedule_lag_ms'] as const) {
     const s = summary.latency[metric]
     if (s.count === 0 || (s.count === null && s.p50 === null)) continue
-    lines.push(`  ${metric.padEnd(15)} ${[s.p50, s.p90, s.p95, s.p99, s.max].map((v) => formatMs(v).padStart(8)).join(' ')} ${String(s.count ?? '-').padStart(5)}`)
+    lines.push(`  ${metric.padEnd(15)} ${[s.p50, s.p90, s.p95, s.p99, s.max].map((v) => msCell(v).padStart(8)).join(' ')} ${String(s.count ?? '-').padStart(5)}`)
   }
   lines.push(`  tokens     input ${summary.tokens.input ?? '-'}, output ${summary.tokens.output ?? '-'}`)
   lines.push(`  spend      ${summary.spend.usd === 'unknown' ? 'unknown' : `$${summary.spend.usd.toFixed(6)}`}`)

@@ -61,7 +61,8 @@ const MIN_WINDOW_MS = 10
 const TYPICAL_LATENCY_S = 10
 const VU_CAP = 5000
 
-export function formatMs(ms: number): string {
+/** A k6 duration string (`1500ms`): k6 syntax, not a display format. */
+export function k6Duration(ms: number): string {
   return `${Math.round(ms)}ms`
 }
 
@@ -144,11 +145,11 @@ export function rateScenario(offsetsMs: readonly number[], options: ScenarioOpti
   return {
     executor: 'ramping-arrival-rate',
     startRate: counts[0] as number,
-    timeUnit: formatMs(windowMs),
-    stages: raw.map((stage) => ({ duration: formatMs(stage.durationMs), target: stage.target })),
+    timeUnit: k6Duration(windowMs),
+    stages: raw.map((stage) => ({ duration: k6Duration(stage.durationMs), target: stage.target })),
     preAllocatedVUs,
     maxVUs,
-    gracefulStop: formatMs(options.requestTimeoutMs + 5000),
+    gracefulStop: k6Duration(options.requestTimeoutMs + 5000),
   }
 }
 
@@ -165,8 +166,8 @@ export function exactScenario(offsetsMs: readonly number[], options: ScenarioOpt
     vus,
     iterations: offsetsMs.length,
     // shared-iterations stops at maxDuration (default 10m): leave room for the last answer.
-    maxDuration: formatMs(spanMs + options.requestTimeoutMs + 10_000),
-    gracefulStop: formatMs(options.requestTimeoutMs + 5000),
+    maxDuration: k6Duration(spanMs + options.requestTimeoutMs + 10_000),
+    gracefulStop: k6Duration(options.requestTimeoutMs + 5000),
   }
 }
 
@@ -186,11 +187,11 @@ export function rampScenario(
   return {
     executor: 'ramping-arrival-rate',
     startRate: Math.round(startRatePerSecond * unitS),
-    timeUnit: formatMs(unitS * 1000),
-    stages: stages.map((stage) => ({ duration: formatMs(stage.durationMs), target: Math.round(stage.targetRatePerSecond * unitS) })),
+    timeUnit: k6Duration(unitS * 1000),
+    stages: stages.map((stage) => ({ duration: k6Duration(stage.durationMs), target: Math.round(stage.targetRatePerSecond * unitS) })),
     preAllocatedVUs,
     maxVUs: Math.max(preAllocatedVUs, options.maxVUs ?? sized.max),
-    gracefulStop: formatMs(options.requestTimeoutMs + 5000),
+    gracefulStop: k6Duration(options.requestTimeoutMs + 5000),
   }
 }
 

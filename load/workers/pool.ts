@@ -22,7 +22,7 @@ import { RECORDS_SCHEMA_VERSION } from '../../results/sinks/jsonl.js'
 import type { Slo, Summary } from '../../results/summary.js'
 import { summaryMetric } from '../../results/summary-metrics.js'
 import { evaluateThresholds, type Threshold } from '../../results/thresholds.js'
-import { formatMs, type RunOptions, type RunProgress, type RunResult } from '../run.js'
+import { type RunOptions, type RunProgress, type RunResult } from '../run.js'
 import { createSchedule } from '../schedules/registry.js'
 import type { ScheduleSpec } from '../schedules/types.js'
 import { userShareOf, type TrafficSource, type TrafficSourceOptions } from '../traffic-source.js'
@@ -30,6 +30,7 @@ import { workerEntry } from './entry.js'
 import { epochNow, type FromWorker, type ToWorker, type WorkerInput, type WorkerRunOptions } from './messages.js'
 import { recoverRunFolder } from './recover.js'
 import type { WorkerCount } from './sizing.js'
+import { formatDuration, round } from '../../core/format.js'
 
 export interface PoolRun {
   options: RunOptions
@@ -221,7 +222,7 @@ async function runInFolder(pool: PoolRun, outDir: string): Promise<RunResult> {
   const parts = await Promise.all(finished.map(async (state) => JSON.parse(await readFile(join(state.dir, 'summary.json'), 'utf8')) as Summary))
   // A worker's summary is partial when it was interrupted or stopped at --max-duration.
   const timedOut = parts.some((part, index) => part.partial && finished[index]?.interrupted === false)
-  if (timedOut) notes.push(`stopped sending at the --max-duration of ${formatMs(options.maxDurationMs ?? 0)}; requests due later were not sent`)
+  if (timedOut) notes.push(`stopped sending at the --max-duration of ${formatDuration(options.maxDurationMs ?? 0)}; requests due later were not sent`)
   if ((summary.requests.byOutcome['budget-stopped'] ?? 0) > 0 && options.maxSpendUsd !== undefined) {
     notes.push(`the spend cap of $${options.maxSpendUsd} ($${round(options.maxSpendUsd / count, 6)} per worker) stopped new sends; unsent requests are 'budget-stopped'`)
   }
@@ -425,7 +426,3 @@ function isJsonLine(line: string): boolean {
   }
 }
 
-function round(value: number, digits: number): number {
-  const factor = 10 ** digits
-  return Math.round(value * factor) / factor
-}

@@ -1,6 +1,8 @@
 // Traffic profile: requests, rate per minute, token percentiles per task, share per time zone.
 // Accumulated one request at a time; percentiles are exact (nearest rank over all values).
 import type { TrafficHeader, TrafficRequest } from '../../core/traffic-types.js'
+import { formatDuration } from '../../core/format.js'
+import { nearestRank } from '../../core/stats.js'
 
 export interface TokenPercentiles {
   p50: number
@@ -76,21 +78,15 @@ class IntList {
   }
 }
 
-/** Nearest-rank percentile of sorted values: the smallest value with at least q of all at or below it. */
-export function nearestRank(sorted: ArrayLike<number>, q: number): number {
-  if (sorted.length === 0) return 0
-  const rank = Math.max(1, Math.ceil(q * sorted.length))
-  return sorted[rank - 1] as number
-}
 
 function percentiles(list: IntList): TokenPercentiles {
   const sorted = list.values.slice(0, list.length).sort()
   let total = 0
   for (const value of sorted) total += value
   return {
-    p50: nearestRank(sorted, 0.5),
-    p90: nearestRank(sorted, 0.9),
-    p99: nearestRank(sorted, 0.99),
+    p50: nearestRank(sorted, 50) ?? 0,
+    p90: nearestRank(sorted, 90) ?? 0,
+    p99: nearestRank(sorted, 99) ?? 0,
     max: sorted.length === 0 ? 0 : (sorted[sorted.length - 1] as number),
     mean: sorted.length === 0 ? 0 : total / sorted.length,
   }
@@ -175,12 +171,6 @@ export async function profileTraffic(requests: AsyncIterable<TrafficRequest> | I
 
 const integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 })
 const oneDecimal = new Intl.NumberFormat('en-US', { maximumFractionDigits: 1, minimumFractionDigits: 1 })
-
-function formatDuration(ms: number): string {
-  if (ms >= 2 * 3_600_000) return `${oneDecimal.format(ms / 3_600_000)} h`
-  if (ms >= 120_000) return `${oneDecimal.format(ms / 60_000)} min`
-  return `${oneDecimal.format(ms / 1000)} s`
-}
 
 /** Plain-text profile for the terminal. */
 export function formatProfile(profile: TrafficProfile, title = 'traffic profile'): string {

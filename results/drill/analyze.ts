@@ -2,7 +2,8 @@
 import { computeBand, DEFAULT_BAND, judgeBucket, type Band, type BandOptions } from './band.js'
 import { drillBucketsOf } from './buckets.js'
 import { compareDrift, DEFAULT_DRIFT, driftStatsOf, driftStatsOfSummary, type Drift, type DriftThresholds } from './drift.js'
-import { describeCheck, DRIFT_LABELS, drillTime, formatDriftChange, formatDriftThreshold, formatDriftValue, ms } from './format.js'
+import { formatDuration } from '../../core/format.js'
+import { describeCheck, DRIFT_LABELS, drillTime, formatDriftChange, formatDriftThreshold, formatDriftValue } from './format.js'
 import { findIncidents, type Incident } from './incidents.js'
 import { DEFAULT_DRILL_LIMITS, phaseVerdict, type DrillPhase, type PhaseVerdict } from './phase-verdict.js'
 import { DRILL_SCHEMA_VERSION, type AnalyzeDrillInput, type DrillReport, type DrillStatus } from './report.js'
@@ -132,10 +133,10 @@ export function analyzeDrill(input: AnalyzeDrillInput): DrillReport {
     sentence = `PASS — every phase met its SLOs, faults included${recoveryText}.`
   }
   if (buckets.length > 0) {
-    notes.push(`detect and recover times are measured in ${ms(bucketMs)} buckets of run time, by when requests were due: they are accurate to one bucket`)
+    notes.push(`detect and recover times are measured in ${formatDuration(bucketMs)} buckets of run time, by when requests were due: they are accurate to one bucket`)
     const shortest = Math.min(...phases.filter((phase) => phase.faults.length > 0).map((phase) => phase.toMs - phase.fromMs))
     if (Number.isFinite(shortest) && shortest < 3 * bucketMs) {
-      notes.push(`the shortest fault phase lasts ${ms(shortest)}, under three ${ms(bucketMs)} buckets: detection is coarse; send more traffic (--employees) or play the drill slower (--time-scale)`)
+      notes.push(`the shortest fault phase lasts ${formatDuration(shortest)}, under three ${formatDuration(bucketMs)} buckets: detection is coarse; send more traffic (--employees) or play the drill slower (--time-scale)`)
     }
   }
   return {

@@ -1,7 +1,7 @@
 // The baseline band, and whether a time bucket lies inside it.
 import type { GroupStats } from '../summary.js'
 import type { DrillBucket } from './buckets.js'
-import { ms, pct } from './format.js'
+import { formatPercent, formatDuration } from '../../core/format.js'
 
 /**
  * The baseline band: a time bucket is healthy when its p95 latencies are at most
@@ -70,13 +70,13 @@ export function judgeBucket(bucket: DrillBucket, band: Omit<Band, 'noise'>): Buc
   const abandonRate = bucket.abandoned / sent
   const errorLimit = rateLimitFor(band.errorRate, sent, band.options)
   const abandonLimit = rateLimitFor(band.abandonRate, sent, band.options)
-  if (errorRate > errorLimit + 1e-12) reasons.push(`error rate ${pct(errorRate)} > ${pct(errorLimit)}`)
-  if (abandonRate > abandonLimit + 1e-12) reasons.push(`abandon rate ${pct(abandonRate)} > ${pct(abandonLimit)}`)
+  if (errorRate > errorLimit + 1e-12) reasons.push(`error rate ${formatPercent(errorRate)} > ${formatPercent(errorLimit)}`)
+  if (abandonRate > abandonLimit + 1e-12) reasons.push(`abandon rate ${formatPercent(abandonRate)} > ${formatPercent(abandonLimit)}`)
   if (band.ttftP95LimitMs !== null && bucket.ttft_p95 !== null && bucket.ttft_p95 > band.ttftP95LimitMs) {
-    reasons.push(`TTFT p95 ${ms(bucket.ttft_p95)} > ${ms(band.ttftP95LimitMs)}`)
+    reasons.push(`TTFT p95 ${formatDuration(bucket.ttft_p95)} > ${formatDuration(band.ttftP95LimitMs)}`)
   }
   if (band.e2eP95LimitMs !== null && bucket.e2e_p95 !== null && bucket.e2e_p95 > band.e2eP95LimitMs) {
-    reasons.push(`e2e p95 ${ms(bucket.e2e_p95)} > ${ms(band.e2eP95LimitMs)}`)
+    reasons.push(`e2e p95 ${formatDuration(bucket.e2e_p95)} > ${formatDuration(band.e2eP95LimitMs)}`)
   }
   return { judged: true, healthy: reasons.length === 0, reasons }
 }

@@ -2,6 +2,7 @@
 import { ERROR_OUTCOMES, UNSENT_OUTCOMES } from '../outcomes.js'
 import type { TimeBucket } from '../summary.js'
 import type { Outcome } from '../types.js'
+import { nearestRank } from '../../core/stats.js'
 
 /** Logical requests of a bucket that reached the endpoint. */
 export function bucketSent(bucket: TimeBucket): number {
@@ -33,12 +34,6 @@ export interface DrillSample {
   e2eMs?: number
 }
 
-
-/** Nearest-rank percentile of sorted values. */
-function nearestRank(sorted: readonly number[], p: number): number | null {
-  if (sorted.length === 0) return null
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] as number
-}
 
 /** Buckets of `bucketMs` from the requests themselves: exact counts, nearest-rank p95s. */
 export function bucketDrillSamples(samples: readonly DrillSample[], bucketMs: number, endMs: number): DrillBucket[] {

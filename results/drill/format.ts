@@ -1,26 +1,18 @@
-// The drill's figures as text: shares, durations, drill time, failed checks and drift rows.
+// The drill's figures as text: drill time, failed checks and drift rows (shares and durations: core/format.ts).
+import { formatDuration, formatPercent } from '../../core/format.js'
 import type { DriftMetric, DriftRow } from './drift.js'
 import type { PhaseCheck } from './phase-verdict.js'
 
-export function pct(share: number, digits = 1): string {
-  return `${(share * 100).toFixed(digits)} %`
-}
-
-export function ms(value: number): string {
-  if (value < 1_000) return `${Math.round(value)} ms`
-  if (value < 120_000) return `${(value / 1000).toFixed(1)} s`
-  return `${(value / 60_000).toFixed(1)} min`
-}
 
 /** Drill time for a run-time duration: the timeline was compressed by `timeScale`. */
 export function drillTime(runMs: number, timeScale: number): string {
-  return timeScale === 1 || runMs === 0 ? ms(runMs) : `${ms(runMs)} (drill time ${ms(runMs * timeScale)})`
+  return timeScale === 1 || runMs === 0 ? formatDuration(runMs) : `${formatDuration(runMs)} (drill time ${formatDuration(runMs * timeScale)})`
 }
 
 export function describeCheck(check: PhaseCheck): string {
   const name = check.metric === 'ttft_p95' ? 'TTFT p95' : check.metric === 'e2e_p95' ? 'e2e p95' : check.metric === 'error_rate' ? 'error rate' : 'abandon rate'
   const isRate = check.metric === 'error_rate' || check.metric === 'abandon_rate'
-  const format = (value: number): string => (isRate ? pct(value) : ms(value))
+  const format = (value: number): string => (isRate ? formatPercent(value) : formatDuration(value))
   if (check.actual === null) return `${name}: no request completed (limit ${format(check.limit)})`
   return `${name} ${format(check.actual)} ${check.pass ? '≤' : '>'} ${format(check.limit)}`
 }
@@ -35,10 +27,10 @@ export const DRIFT_LABELS: Record<DriftMetric, string> = {
 
 export function formatDriftValue(metric: DriftMetric, value: number | null): string {
   if (value === null) return '–'
-  if (metric === 'error_rate') return pct(value, 2)
+  if (metric === 'error_rate') return formatPercent(value, 2)
   if (metric === 'spend_per_request_usd') return `$${value.toPrecision(3)}`
   if (metric === 'output_tokens_per_request') return value.toFixed(1)
-  return ms(value)
+  return formatDuration(value)
 }
 
 export function formatDriftChange(row: DriftRow): string {

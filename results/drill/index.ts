@@ -21,7 +21,7 @@ export {
   type DriftStats,
   type DriftThresholds,
 } from './drift.js'
-export { describeCheck, DRIFT_LABELS, drillTime, formatDriftChange, formatDriftThreshold, formatDriftValue, ms, pct } from './format.js'
+export { describeCheck, DRIFT_LABELS, drillTime, formatDriftChange, formatDriftThreshold, formatDriftValue } from './format.js'
 export { findIncidents, type Incident, type RecoveryStatus } from './incidents.js'
 export { DEFAULT_DRILL_LIMITS, type CheckMetric, type DrillLimits, type DrillPhase, type PhaseCheck, type PhaseVerdict } from './phase-verdict.js'
 export { DRILL_SCHEMA_VERSION, type AnalyzeDrillInput, type DrillDocument, type DrillReport, type DrillRunInfo, type DrillStatus } from './report.js'

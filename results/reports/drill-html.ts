@@ -3,14 +3,13 @@
 import { mkdir } from 'node:fs/promises'
 import { writeFileAtomic } from '../../core/atomic-write.js'
 import { join } from 'node:path'
+import { formatPercent, formatDuration } from '../../core/format.js'
 import {
   describeCheck,
   DRIFT_LABELS,
   formatDriftChange,
   formatDriftThreshold,
   formatDriftValue,
-  ms,
-  pct,
   rateLimitFor,
   type DrillBucket,
   type DrillDocument,
@@ -112,7 +111,7 @@ export function renderDrillHtml(document: DrillDocument, summary: Summary): stri
       '</section>',
   )
   const figures = charts.charts.map((chart) => chartFigure(chart.id, chart.title, chart.caption)).join('\n')
-  parts.push(`<section class="charts" id="charts"><h2>The drill, bucket by bucket</h2><p class="intro">${escapeHtml(`Buckets of ${ms(document.bucketMs)} of run time, by when requests were due; fault phases shaded.${timeScale === 1 ? '' : ` The ${ms(run.timeline.durationMs)} drill was compressed ×${timeScale}.`}${run.timeline.tailMs > 0 ? ' The steady tail at the end has no faults: it shows the recovery.' : ''}`)}</p>${figures}</section>`)
+  parts.push(`<section class="charts" id="charts"><h2>The drill, bucket by bucket</h2><p class="intro">${escapeHtml(`Buckets of ${formatDuration(document.bucketMs)} of run time, by when requests were due; fault phases shaded.${timeScale === 1 ? '' : ` The ${formatDuration(run.timeline.durationMs)} drill was compressed ×${timeScale}.`}${run.timeline.tailMs > 0 ? ' The steady tail at the end has no faults: it shows the recovery.' : ''}`)}</p>${figures}</section>`)
 
   const band = document.band
   if (band !== null) {
@@ -121,10 +120,10 @@ export function renderDrillHtml(document: DrillDocument, summary: Summary): stri
       className: incident.recovery === 'not-recovered' ? 'fail' : incident.recovery === 'recovered' ? 'pass' : 'none',
     }))
     const limits = [
-      band.ttftP95LimitMs === null ? null : `TTFT p95 ≤ ${ms(band.ttftP95LimitMs)}`,
-      band.e2eP95LimitMs === null ? null : `e2e p95 ≤ ${ms(band.e2eP95LimitMs)}`,
-      `errors ≤ ${pct(band.errorRateLimit)}`,
-      `abandoned ≤ ${pct(band.abandonRateLimit)} (more for buckets with few requests)`,
+      band.ttftP95LimitMs === null ? null : `TTFT p95 ≤ ${formatDuration(band.ttftP95LimitMs)}`,
+      band.e2eP95LimitMs === null ? null : `e2e p95 ≤ ${formatDuration(band.e2eP95LimitMs)}`,
+      `errors ≤ ${formatPercent(band.errorRateLimit)}`,
+      `abandoned ≤ ${formatPercent(band.abandonRateLimit)} (more for buckets with few requests)`,
     ].filter((part): part is string => part !== null)
     parts.push(
       `<section id="incidents"><h2>Time to detect and to recover</h2><p class="intro">${escapeHtml(
@@ -137,10 +136,10 @@ export function renderDrillHtml(document: DrillDocument, summary: Summary): stri
     cells: [
       escapeHtml(phase.name) + (phase.description === undefined ? '' : `<br><span class="detail">${escapeHtml(phase.description)}</span>`),
       String(phase.requests),
-      phase.ttftP95Ms === null ? '–' : ms(phase.ttftP95Ms),
-      phase.e2eP95Ms === null ? '–' : ms(phase.e2eP95Ms),
-      phase.noData ? '–' : pct(phase.errorRate),
-      phase.noData ? '–' : pct(phase.abandonRate),
+      phase.ttftP95Ms === null ? '–' : formatDuration(phase.ttftP95Ms),
+      phase.e2eP95Ms === null ? '–' : formatDuration(phase.e2eP95Ms),
+      phase.noData ? '–' : formatPercent(phase.errorRate),
+      phase.noData ? '–' : formatPercent(phase.abandonRate),
       phase.noData ? '–' : `×${phase.retryAmplification.toFixed(2)}`,
       escapeHtml(formatUsd(phase.spendUsd)),
       escapeHtml(formatUsd(phase.wastedUsd)),
@@ -150,10 +149,10 @@ export function renderDrillHtml(document: DrillDocument, summary: Summary): stri
   }))
   const slo = document.limits.slo
   const sloText = [
-    slo.ttft_ms === undefined ? null : `TTFT p95 ≤ ${ms(slo.ttft_ms)}`,
-    slo.e2e_ms === undefined ? null : `e2e p95 ≤ ${ms(slo.e2e_ms)}`,
-    `errors ≤ ${pct(document.limits.maxErrorRate)}`,
-    `abandoned ≤ ${pct(document.limits.maxAbandonRate)}`,
+    slo.ttft_ms === undefined ? null : `TTFT p95 ≤ ${formatDuration(slo.ttft_ms)}`,
+    slo.e2e_ms === undefined ? null : `e2e p95 ≤ ${formatDuration(slo.e2e_ms)}`,
+    `errors ≤ ${formatPercent(document.limits.maxErrorRate)}`,
+    `abandoned ≤ ${formatPercent(document.limits.maxAbandonRate)}`,
   ].filter((part): part is string => part !== null)
   parts.push(
     `<section id="phases"><h2>Phase by phase</h2><p class="intro">${escapeHtml(
@@ -186,7 +185,7 @@ export function renderDrillHtml(document: DrillDocument, summary: Summary): stri
   )
   return renderPage({
     title: `Maintenance drill — ${run.target.label}`,
-    subtitle: `${run.startedAt.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC')} · ${run.timeline.phases.length} phases · ${ms(run.durationMs)} of run time${run.partial ? ' · interrupted' : ''}`,
+    subtitle: `${run.startedAt.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC')} · ${run.timeline.phases.length} phases · ${formatDuration(run.durationMs)} of run time${run.partial ? ' · interrupted' : ''}`,
     verdict: document.verdict.status,
     body: parts.join('\n'),
     charts,

@@ -1,12 +1,11 @@
 // The drill report as text for the person on call: verdict, then what broke, then detail.
+import { formatPercent, formatDuration } from '../../core/format.js'
 import {
   drillTime,
   DRIFT_LABELS,
   formatDriftChange,
   formatDriftThreshold,
   formatDriftValue,
-  ms,
-  pct,
   type DrillDocument,
   type Incident,
 } from '../drill/index.js'
@@ -37,9 +36,9 @@ export function renderDrillTerminal(document: DrillDocument): string {
   const { run, timeScale } = document
   lines.push(document.verdict.sentence)
   lines.push(
-    `drill ${run.runId} against ${run.target.label}: ${run.timeline.phases.length} phases, ${ms(run.durationMs)} of run time` +
-      (timeScale === 1 ? '' : ` (the ${ms(run.timeline.durationMs)} drill compressed ×${timeScale})`) +
-      (run.timeline.tailMs > 0 ? `; the last ${ms(run.timeline.tailMs / timeScale)} are a calm tail to see recovery` : ''),
+    `drill ${run.runId} against ${run.target.label}: ${run.timeline.phases.length} phases, ${formatDuration(run.durationMs)} of run time` +
+      (timeScale === 1 ? '' : ` (the ${formatDuration(run.timeline.durationMs)} drill compressed ×${timeScale})`) +
+      (run.timeline.tailMs > 0 ? `; the last ${formatDuration(run.timeline.tailMs / timeScale)} are a calm tail to see recovery` : ''),
   )
   lines.push('')
   if (document.broke.length > 0) {
@@ -51,14 +50,14 @@ export function renderDrillTerminal(document: DrillDocument): string {
   const band = document.band
   if (band !== null) {
     const limits = [
-      band.ttftP95LimitMs === null ? null : `TTFT p95 ≤ ${ms(band.ttftP95LimitMs)}`,
-      band.e2eP95LimitMs === null ? null : `e2e p95 ≤ ${ms(band.e2eP95LimitMs)}`,
-      `errors ≤ ${pct(band.errorRateLimit)}`,
-      `abandoned ≤ ${pct(band.abandonRateLimit)} (more for buckets with few requests)`,
+      band.ttftP95LimitMs === null ? null : `TTFT p95 ≤ ${formatDuration(band.ttftP95LimitMs)}`,
+      band.e2eP95LimitMs === null ? null : `e2e p95 ≤ ${formatDuration(band.e2eP95LimitMs)}`,
+      `errors ≤ ${formatPercent(band.errorRateLimit)}`,
+      `abandoned ≤ ${formatPercent(band.abandonRateLimit)} (more for buckets with few requests)`,
     ].filter((part): part is string => part !== null)
     lines.push(`Time to detect and to recover — baseline band from '${band.baselinePhase}': ${limits.join(', ')}`)
     lines.push(
-      `  (${band.options.latencyFactor}× the baseline's p95 latencies, its rates + ${(band.options.rateMargin * 100).toFixed(0)} pp, or + ${band.options.noiseSigmas} standard errors for a bucket's size when larger; detected by = the end of the first ${ms(document.bucketMs)} bucket outside the band; recovered = the start of ${band.options.recoverBuckets} buckets in a row inside it; ` +
+      `  (${band.options.latencyFactor}× the baseline's p95 latencies, its rates + ${(band.options.rateMargin * 100).toFixed(0)} pp, or + ${band.options.noiseSigmas} standard errors for a bucket's size when larger; detected by = the end of the first ${formatDuration(document.bucketMs)} bucket outside the band; recovered = the start of ${band.options.recoverBuckets} buckets in a row inside it; ` +
         `${band.noise.outside} of ${band.noise.judged} baseline buckets fell outside it by chance)`,
     )
     const rows = [['fault', 'detected by', 'first bucket outside the band', 'recovered after the fault ended']]
@@ -71,10 +70,10 @@ export function renderDrillTerminal(document: DrillDocument): string {
 
   const slo = document.limits.slo
   const sloParts = [
-    slo.ttft_ms === undefined ? null : `TTFT p95 ≤ ${ms(slo.ttft_ms)}`,
-    slo.e2e_ms === undefined ? null : `e2e p95 ≤ ${ms(slo.e2e_ms)}`,
-    `errors ≤ ${pct(document.limits.maxErrorRate)}`,
-    `abandoned ≤ ${pct(document.limits.maxAbandonRate)}`,
+    slo.ttft_ms === undefined ? null : `TTFT p95 ≤ ${formatDuration(slo.ttft_ms)}`,
+    slo.e2e_ms === undefined ? null : `e2e p95 ≤ ${formatDuration(slo.e2e_ms)}`,
+    `errors ≤ ${formatPercent(document.limits.maxErrorRate)}`,
+    `abandoned ≤ ${formatPercent(document.limits.maxAbandonRate)}`,
   ].filter((part): part is string => part !== null)
   lines.push(`Phases — SLOs: ${sloParts.join(', ')} (run time)`)
   const phaseRows = [['phase', 'window', 'requests', 'TTFT p95', 'e2e p95', 'errors', 'abandoned', 'retries', 'spend', 'wasted', 'verdict']]
@@ -83,10 +82,10 @@ export function renderDrillTerminal(document: DrillDocument): string {
       phase.name,
       windowText(phase.fromMs, phase.toMs),
       String(phase.requests),
-      phase.ttftP95Ms === null ? '–' : ms(phase.ttftP95Ms),
-      phase.e2eP95Ms === null ? '–' : ms(phase.e2eP95Ms),
-      phase.noData ? '–' : pct(phase.errorRate),
-      phase.noData ? '–' : pct(phase.abandonRate),
+      phase.ttftP95Ms === null ? '–' : formatDuration(phase.ttftP95Ms),
+      phase.e2eP95Ms === null ? '–' : formatDuration(phase.e2eP95Ms),
+      phase.noData ? '–' : formatPercent(phase.errorRate),
+      phase.noData ? '–' : formatPercent(phase.abandonRate),
       phase.noData ? '–' : `×${phase.retryAmplification.toFixed(2)}`,
       formatUsd(phase.spendUsd),
       formatUsd(phase.wastedUsd),

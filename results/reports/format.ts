@@ -1,6 +1,8 @@
 // Number formatting shared by the terminal, markdown and HTML reports.
 import type { Usd } from '../summary.js'
 
+export { formatDuration, formatPercent } from '../../core/format.js'
+
 export function formatNumber(value: number | null | undefined, digits = 0): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return '–'
   return value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })
@@ -20,10 +22,6 @@ export function formatUsd(value: Usd | null | undefined, digits?: number): strin
   return `$${formatNumber(value, places)}`
 }
 
-export function formatPercent(share: number | null | undefined, digits = 1): string {
-  if (share === null || share === undefined || !Number.isFinite(share)) return '–'
-  return `${(share * 100).toFixed(digits)} %`
-}
 
 export function formatCount(value: number): string {
   if (value >= 10_000_000) return `${(value / 1_000_000).toFixed(1)}M`
@@ -31,13 +29,6 @@ export function formatCount(value: number): string {
   return formatNumber(value)
 }
 
-export function formatDuration(ms: number | null | undefined): string {
-  if (ms === null || ms === undefined) return '–'
-  if (ms < 1_000) return `${Math.round(ms)} ms`
-  if (ms < 120_000) return `${(ms / 1000).toFixed(1)} s`
-  if (ms < 7_200_000) return `${(ms / 60_000).toFixed(1)} min`
-  return `${(ms / 3_600_000).toFixed(1)} h`
-}
 
 /** Pads columns of a small text table. */
 export function table(rows: string[][], align: ('l' | 'r')[] = []): string {

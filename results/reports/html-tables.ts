@@ -1,5 +1,6 @@
 // The HTML report's text parts: verdict, key figures and every table. Plain HTML, so the
 // report reads (and prints) without JavaScript; every cell is escaped.
+import { displayUrl } from '../../core/url.js'
 import type { GroupStats, LatencyMetric, Summary, ThresholdResult } from '../summary.js'
 import { formatCount, formatDuration, formatMsValue, formatNumber, formatPercent, formatUsd } from './format.js'
 import { escapeHtml } from './html-escape.js'
@@ -247,20 +248,6 @@ export function renderNotes(summary: Summary): string {
   return section('notes', 'Notes', `<ul class="notes">${summary.notes.map((note) => `<li>${e(note)}</li>`).join('')}</ul>`)
 }
 
-/** The endpoint without user info or query: a key pasted into a URL must not reach the report. */
-export function displayUrl(text: string): string {
-  try {
-    const url = new URL(text)
-    url.username = ''
-    url.password = ''
-    url.search = ''
-    url.hash = ''
-    return url.toString()
-  } catch {
-    // Not a URL (a label or a path): shown as written.
-    return text
-  }
-}
 
 export function renderRunDetails(summary: Summary): string {
   const rows: [string, string][] = [

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { renderHtmlReport, writeHtmlReport } from '../../../results/reports/html.js'
 import { buildCharts } from '../../../results/reports/html-charts.js'
 import { escapeHtml, jsonForScript } from '../../../results/reports/html-escape.js'
-import { displayUrl } from '../../../results/reports/html-tables.js'
+import { displayUrl } from '../../../core/url.js'
 import type { Summary } from '../../../results/summary.js'
 import { peakHourSummary, tinySummary } from './summaries.js'
 
@@ -164,7 +164,7 @@ describe('renderHtmlReport', () => {
   })
 
   it('shows the endpoint without credentials or query', () => {
-    expect(displayUrl('https://user:secret@example.test/v1?api-key=abc#x')).toBe('https://example.test/v1')
+    expect(displayUrl('https://user:secret@example.test/v1?api-key=abc#x')).toBe('https://example.test/v1?api-key=redacted')
     expect(displayUrl('not a url')).toBe('not a url')
   })
 })

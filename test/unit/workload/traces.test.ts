@@ -1,7 +1,7 @@
 // Pure parts of the trace readers: timestamps, PMFs, jitter, rescaled gaps, Γ, profile percentiles.
 import { describe, expect, it } from 'vitest'
 import { createRandom } from '../../../core/random.js'
-import { nearestRank } from '../../../load/workload/profile.js'
+import { nearestRank } from '../../../core/stats.js'
 import { parseAzureTimestamp } from '../../../load/workload/trace-azure.js'
 import { jitterEqualTimes } from '../../../load/workload/trace-mooncake.js'
 import { gammaFunction, parsePmf, samplePmf, servegenExpected, windowGaps, type ServegenWindow } from '../../../load/workload/trace-servegen.js'
@@ -84,10 +84,10 @@ describe('ServeGen helpers', () => {
 describe('numbers used by the profile and the tests', () => {
   it('nearest-rank percentiles', () => {
     const sorted = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
-    expect(nearestRank(sorted, 0.5)).toBe(5)
-    expect(nearestRank(sorted, 0.9)).toBe(9)
-    expect(nearestRank(sorted, 0.99)).toBe(10)
-    expect(nearestRank([], 0.5)).toBe(0)
+    expect(nearestRank(sorted, 50)).toBe(5)
+    expect(nearestRank(sorted, 90)).toBe(9)
+    expect(nearestRank(sorted, 99)).toBe(10)
+    expect(nearestRank([], 50)).toBeNull()
   })
   it('inverse normal CDF', () => {
     expect(normalQuantile(0.5)).toBeCloseTo(0, 9)
