@@ -36,6 +36,8 @@ import { createPatience, DEFAULT_PATIENCE, parsePatience, type PatienceOptions }
 import { NO_RETRIES, parseRetries, type RetryPolicy } from './retry.js'
 import { createRunner } from './runner.js'
 import { startSelfCheck } from './self-check.js'
+import { preparePacer } from './schedules/pacer.js'
+import { warmHttpClient } from './warm-up.js'
 import { createSchedule, DEFAULT_SCHEDULE } from './schedules/registry.js'
 import type { ScheduleSpec } from './schedules/types.js'
 import { openTraffic, type TrafficSourceOptions } from './traffic-source.js'
@@ -314,6 +316,10 @@ export async function run(options: RunOptions): Promise<RunResult> {
     if (options.signal?.aborted === true) controller.abort()
     const patience = createPatience(patienceOptions)
     const budget = createBudget(options.maxSpendUsd)
+    // Before the clock: the pacer's ticker thread starts and the HTTP client is warmed on a local
+    // server of our own, so neither start-up delays the first sends (load/warm-up.ts).
+    if (plannedSchedule.lagMeasured) await preparePacer(clock)
+    if (options.adapter === undefined && clock === systemClock) await warmHttpClient()
     const runStartMs = options.runStart === undefined ? clock.now() : await options.runStart()
     proxy?.startTimeline(runStartMs)
     const runnerOptions: Parameters<typeof createRunner>[0] = {

@@ -48,6 +48,12 @@ function sharedTicker(): Ticker | undefined {
   return ticker
 }
 
+/** Starts the precise ticker and waits until its thread runs: call before a run's clock starts. */
+export async function preparePacer(clock: Clock): Promise<void> {
+  if (clock !== systemClock) return
+  await sharedTicker()?.ready
+}
+
 export async function waitUntil(clock: Clock, dueMs: number, signal: AbortSignal): Promise<void> {
   let remaining = dueMs - clock.now()
   if (remaining <= 0) return

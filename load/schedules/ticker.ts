@@ -36,6 +36,11 @@ export interface Ticker {
   wake(atMs: number, signal: AbortSignal): Promise<void>
   /** Wake-ups delivered so far. */
   readonly wakeups: number
+  /**
+   * Resolves once the worker thread runs (its start takes tens of ms, more on a busy machine):
+   * a run awaits it before its clock starts, or its first sends would wait for the thread.
+   */
+  readonly ready: Promise<void>
   close(): void
 }
 
@@ -44,6 +49,10 @@ export function createTicker(): Ticker {
   const due = new Float64Array(new SharedArrayBuffer(8))
   const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { control: control.buffer, due: due.buffer } })
   worker.unref()
+  const ready = new Promise<void>((resolve) => {
+    worker.once('online', () => resolve())
+    worker.once('error', () => resolve())
+  })
   // performance.now() → the monotonic hrtime scale both threads can read.
   const offsetMs = Number(process.hrtime.bigint()) / 1e6 - performance.now()
   const waiters: Waiter[] = []
@@ -88,6 +97,7 @@ export function createTicker(): Ticker {
   })
 
   return {
+    ready,
     get wakeups() {
       return wakeups
     },
