@@ -1,21 +1,21 @@
 // Samples -> Summary: histograms, counts, tokens, spend, abandonment, per task, per phase,
 // per malformed-input kind, and a time series for the report. Pure: no I/O, no clock.
+// The per-group and per-bucket accumulators are in results/accumulate/.
 import { createLatencyHistogram, type LatencyHistogram } from './histogram.js'
 import {
   LATENCY_METRICS,
   SUMMARY_SCHEMA_VERSION,
-  type GroupStats,
   type LatencyMetric,
   type LatencyStats,
   type Slo,
   type Summary,
-  type TimeBucket,
   type Usd,
 } from './summary.js'
-import { ERROR_OUTCOMES, isWastedAttempt, outcomeKey, retryAmplification, UNSENT_OUTCOMES } from './outcomes.js'
+import { addAttempt, addFinal, addSpend, groupStats, increment, latencyStats, newGroup, usd, type Group, type SpendTotal } from './accumulate/group.js'
+import { createTimeSeries } from './accumulate/timeseries.js'
+import { ERROR_OUTCOMES, isWastedAttempt, malformedKinds, outcomeKey, retryAmplification, UNSENT_OUTCOMES } from './outcomes.js'
 import type { Sample } from './types.js'
 import { round } from '../core/format.js'
-import { nearestRank } from '../core/stats.js'
 
 
 export interface AggregatorOptions {
@@ -41,50 +41,9 @@ export interface FinishInfo {
   notes?: string[]
 }
 
-interface SpendTotal {
-  usd: number
-  unknown: boolean
-}
 
-interface Group {
-  requests: number
-  attempts: number
-  byOutcome: Map<string, number>
-  errors: number
-  abandoned: number
-  sent: number
-  ttft: LatencyHistogram
-  e2e: LatencyHistogram
-  spend: SpendTotal
-  wasted: SpendTotal
-  inputTokens: number
-  outputTokens: number
-  okInputTokens: number
-  okOutputTokens: number
-}
 
-interface Bucket {
-  scheduled: number
-  ok: number
-  errors: number
-  abandoned: number
-  dropped: number
-  lostDemand: number
-  byOutcome: Map<string, number>
-  /** Raw values, summarised when the summary is written (cheaper than a histogram per bucket). */
-  ttft: number[]
-  e2e: number[]
-  inFlightMax: number
-  spendUsd: number
-  outputTokens: number
-  /** Distinct users of the bucket; dropped (count kept) once the run has moved well past it. */
-  users: Set<string> | undefined
-  activeUsers: number
-  phase: string | undefined
-}
 
-/** Samples arrive by completion, so a bucket can still grow for a while after its time. */
-const OPEN_BUCKETS_BEHIND = 120
 
 export interface Aggregator {
   add(sample: Sample): void
@@ -109,75 +68,13 @@ export interface LiveStats {
 }
 
 export { outcomeKey } from './outcomes.js'
+export { latencyStats } from './accumulate/group.js'
 
-function addSpend(total: SpendTotal, usd: number | null | undefined): void {
-  if (usd === null) total.unknown = true
-  else if (usd !== undefined) total.usd += usd
-}
 
-function usd(total: SpendTotal): Usd {
-  // Nano-dollar precision: a cheap model's spend per request is far below a cent.
-  return total.unknown ? 'unknown' : round(total.usd, 9)
-}
 
-function increment(map: Map<string, number>, key: string, by = 1): void {
-  map.set(key, (map.get(key) ?? 0) + by)
-}
 
-function newGroup(): Group {
-  return {
-    requests: 0,
-    attempts: 0,
-    byOutcome: new Map(),
-    errors: 0,
-    abandoned: 0,
-    sent: 0,
-    ttft: createLatencyHistogram(),
-    e2e: createLatencyHistogram(),
-    spend: { usd: 0, unknown: false },
-    wasted: { usd: 0, unknown: false },
-    inputTokens: 0,
-    outputTokens: 0,
-    okInputTokens: 0,
-    okOutputTokens: 0,
-  }
-}
 
-export function latencyStats(histogram: LatencyHistogram): LatencyStats {
-  if (histogram.count === 0) {
-    return { count: 0, p50: null, p90: null, p95: null, p99: null, p999: null, max: null, mean: null, min: null }
-  }
-  const at = (p: number): number => round(histogram.percentile(p), 3)
-  return {
-    count: histogram.count,
-    p50: at(50),
-    p90: at(90),
-    p95: at(95),
-    p99: at(99),
-    p999: at(99.9),
-    max: round(histogram.max, 3),
-    mean: round(histogram.mean, 3),
-    min: round(histogram.min, 3),
-  }
-}
 
-function groupStats(group: Group): GroupStats {
-  return {
-    requests: group.requests,
-    byOutcome: Object.fromEntries(group.byOutcome),
-    error_rate: group.sent === 0 ? 0 : round(group.errors / group.sent, 6),
-    abandon_rate: group.sent === 0 ? 0 : round(group.abandoned / group.sent, 6),
-    ttft_ms: latencyStats(group.ttft),
-    e2e_ms: latencyStats(group.e2e),
-    spend_usd: usd(group.spend),
-    retry_amplification: round(retryAmplification(group.attempts, group.sent), 4),
-    wasted_usd: usd(group.wasted),
-    input_tokens: group.inputTokens,
-    output_tokens: group.outputTokens,
-    ok_input_tokens: group.okInputTokens,
-    ok_output_tokens: group.okOutputTokens,
-  }
-}
 
 export function createAggregator(options: AggregatorOptions): Aggregator {
   const histograms = Object.fromEntries(LATENCY_METRICS.map((metric) => [metric, createLatencyHistogram()])) as Record<
@@ -189,7 +86,8 @@ export function createAggregator(options: AggregatorOptions): Aggregator {
   const tasks = new Map<string, Group>()
   const phases = new Map<string, Group>()
   const malformed = new Map<string, Map<string, number>>()
-  const buckets: Bucket[] = []
+  const series = createTimeSeries(options.bucketMs)
+  const bucketAt = series.at
   const users = new Set<string>()
   const spend: SpendTotal = { usd: 0, unknown: false }
   const wasted: SpendTotal = { usd: 0, unknown: false }
@@ -207,35 +105,6 @@ export function createAggregator(options: AggregatorOptions): Aggregator {
   let goodRequests = 0
   const tokens = { input: 0, cached: 0, output: 0, reasoning: 0, attemptsWithTokens: 0, estimated: 0 }
 
-  const bucketAt = (atMs: number): Bucket => {
-    const index = Math.max(0, Math.floor(atMs / options.bucketMs))
-    while (buckets.length <= index) {
-      buckets.push({
-        scheduled: 0,
-        ok: 0,
-        errors: 0,
-        abandoned: 0,
-        dropped: 0,
-        lostDemand: 0,
-        byOutcome: new Map(),
-        ttft: [],
-        e2e: [],
-        inFlightMax: 0,
-        spendUsd: 0,
-        outputTokens: 0,
-        users: new Set(),
-        activeUsers: 0,
-        phase: undefined,
-      })
-      // Keep memory flat on long runs: freeze the user count of buckets far behind.
-      const frozen = buckets[buckets.length - 1 - OPEN_BUCKETS_BEHIND]
-      if (frozen !== undefined && frozen.users !== undefined) {
-        frozen.activeUsers = frozen.users.size
-        frozen.users = undefined
-      }
-    }
-    return buckets[index] as Bucket
-  }
 
   const meetsSlo = (sample: Sample): boolean => {
     if (sample.outcome !== 'ok') return false
@@ -289,11 +158,7 @@ export function createAggregator(options: AggregatorOptions): Aggregator {
         group = newGroup()
         map.set(key, group)
       }
-      if (!unsent) group.attempts++
-      group.inputTokens += sample.inputTokens ?? 0
-      group.outputTokens += sample.outputTokens ?? 0
-      addSpend(group.spend, sample.spendUsd)
-      if (isWastedAttempt(sample)) addSpend(group.wasted, sample.spendUsd)
+      addAttempt(group, sample, unsent)
       groups.push(group)
     }
     if (!final) return
@@ -340,23 +205,9 @@ export function createAggregator(options: AggregatorOptions): Aggregator {
       if (sample.e2eMs !== undefined) bucket.e2e.push(sample.e2eMs)
       if (meetsSlo(sample)) goodRequests++
     }
-    for (const group of groups) {
-      group.requests++
-      increment(group.byOutcome, key)
-      if (wasSent) group.sent++
-      if (isError) group.errors++
-      if (sample.outcome === 'abandoned') group.abandoned++
-      if (sample.outcome === 'ok') {
-        if (sample.ttftMs !== undefined) group.ttft.record(sample.ttftMs)
-        if (sample.e2eMs !== undefined) group.e2e.record(sample.e2eMs)
-        group.okInputTokens += sample.inputTokens ?? 0
-        group.okOutputTokens += sample.outputTokens ?? 0
-      }
-    }
-    if (sample.handling !== undefined && sample.tags !== undefined) {
-      for (const tag of sample.tags) {
-        if (!tag.startsWith('malformed:')) continue
-        const kind = tag.slice('malformed:'.length)
+    for (const group of groups) addFinal(group, sample, key, wasSent, isError)
+    if (sample.handling !== undefined) {
+      for (const kind of malformedKinds(sample.tags)) {
         let byHandling = malformed.get(kind)
         if (byHandling === undefined) {
           byHandling = new Map()
@@ -456,42 +307,11 @@ export function createAggregator(options: AggregatorOptions): Aggregator {
           }),
         ),
         malformed: Object.fromEntries([...malformed].map(([kind, counts]) => [kind, Object.fromEntries(counts)])),
-        timeseries: { bucketMs: options.bucketMs, buckets: buckets.map((bucket, index) => bucketRow(bucket, index * options.bucketMs)) },
+        timeseries: { bucketMs: options.bucketMs, buckets: series.rows() },
         thresholds: [],
         notes,
       }
     },
   }
 
-  function bucketRow(bucket: Bucket, t: number): TimeBucket {
-    const ttft = [...bucket.ttft].sort((a, b) => a - b)
-    const e2e = [...bucket.e2e].sort((a, b) => a - b)
-    // Nearest rank on the bucket's exact values.
-    const pct = (sorted: number[], p: number): number | null => {
-      const value = nearestRank(sorted, p)
-      return value === null ? null : round(value, 1)
-    }
-    const row: TimeBucket = {
-      t,
-      scheduled: bucket.scheduled,
-      ok: bucket.ok,
-      errors: bucket.errors,
-      abandoned: bucket.abandoned,
-      dropped: bucket.dropped,
-      lost_demand: bucket.lostDemand,
-      byOutcome: Object.fromEntries(bucket.byOutcome),
-      ttft_p50: pct(ttft, 50),
-      ttft_p95: pct(ttft, 95),
-      ttft_p99: pct(ttft, 99),
-      e2e_p50: pct(e2e, 50),
-      e2e_p95: pct(e2e, 95),
-      e2e_p99: pct(e2e, 99),
-      in_flight_max: bucket.inFlightMax,
-      spend_usd: round(bucket.spendUsd, 6),
-      output_tokens: bucket.outputTokens,
-      active_users: bucket.users?.size ?? bucket.activeUsers,
-    }
-    if (bucket.phase !== undefined) row.phase = bucket.phase
-    return row
-  }
 }
