@@ -66,17 +66,4 @@ export function isErrorKey(key: string): boolean {
   return outcomeGroup(key) === 'error'
 }
 
-export const MALFORMED_TAG_PREFIX = 'malformed:'
-
-/** The malformed-input kinds a request's tags name (`malformed:mojibake` → `mojibake`). */
-export function malformedKinds(tags: readonly string[] | undefined): string[] {
-  if (tags === undefined) return []
-  const kinds: string[] = []
-  for (const tag of tags) if (tag.startsWith(MALFORMED_TAG_PREFIX)) kinds.push(tag.slice(MALFORMED_TAG_PREFIX.length))
-  return kinds
-}
-
-/** True when a request carries any malformed-input tag. */
-export function isMalformed(tags: readonly string[] | undefined): boolean {
-  return tags !== undefined && tags.some((tag) => tag.startsWith(MALFORMED_TAG_PREFIX))
-}
+export { isMalformed, MALFORMED_TAG_PREFIX, malformedKinds } from '../core/malformed-tags.js'

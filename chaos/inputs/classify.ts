@@ -3,7 +3,6 @@
 //
 //   outcome / error code / status / answer validity ──► one MalformedHandling category
 import type { Outcome } from '../../results/types.js'
-import { MALFORMED_TAG_PREFIX } from './types.js'
 
 /**
  * - `clean-4xx`: rejected with a 4xx other than 429 (400, 413, 422, …): the endpoint noticed and said so.
@@ -123,7 +122,4 @@ export function classifyHandling(attempt: FinishedAttempt): MalformedHandling {
   return attempt.outcome === undefined ? byErrorCode(attempt) : byOutcome(attempt, attempt.outcome)
 }
 
-/** Malformed kinds named in a request's tags (`malformed:typos` → `typos`). */
-export function malformedKinds(tags: readonly string[] | undefined): string[] {
-  return (tags ?? []).filter((tag) => tag.startsWith(MALFORMED_TAG_PREFIX)).map((tag) => tag.slice(MALFORMED_TAG_PREFIX.length))
-}
+export { malformedKinds } from '../../core/malformed-tags.js'

@@ -4,7 +4,8 @@ import type { ChatMessage } from '../../core/messages.js'
 import { GauntletError } from '../../core/errors.js'
 import { countTokens, type EncodingName } from '../../core/tokens.js'
 import type { TrafficRequest } from '../../core/traffic-types.js'
-import { MALFORMED_TAG_PREFIX, type MutationContext } from './types.js'
+import { malformedTag } from '../../core/malformed-tags.js'
+import type { MutationContext } from './types.js'
 
 /** A fresh copy of the request's messages, expanding a `prompt` spec through the context's hook. */
 export function resolveMessages(request: TrafficRequest, context: MutationContext): ChatMessage[] {
@@ -49,9 +50,7 @@ export function countMessageTokens(messages: readonly ChatMessage[], encoding: E
   return total
 }
 
-export function malformedTag(kind: string): string {
-  return `${MALFORMED_TAG_PREFIX}${kind}`
-}
+export { malformedTag }
 
 /**
  * The mutated request: literal messages (the prompt spec is dropped, messages win), the kind's

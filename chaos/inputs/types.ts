@@ -43,4 +43,4 @@ export interface InputMutatorOptions {
   typoWordShare?: number
 }
 
-export const MALFORMED_TAG_PREFIX = 'malformed:'
+export { MALFORMED_TAG_PREFIX } from '../../core/malformed-tags.js'

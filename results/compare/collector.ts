@@ -1,5 +1,5 @@
 // The comparison's sink: what each target's Samples leave behind (per-request values and counts) as TargetData.
-import { ERROR_OUTCOMES, UNSENT_OUTCOMES } from '../outcomes.js'
+import { ERROR_OUTCOMES, malformedKinds, UNSENT_OUTCOMES } from '../outcomes.js'
 import type { Sample, Sink } from '../types.js'
 
 
@@ -105,10 +105,8 @@ function addSample(data: TargetData, open: Map<string, { spendUsd: number; sent:
       if (decodeMs > 0) data.outputTokensPerS.push(((sample.outputTokens - 1) * 1000) / decodeMs)
     }
   }
-  if (sample.handling !== undefined && sample.tags !== undefined) {
-    for (const tag of sample.tags) {
-      if (!tag.startsWith('malformed:')) continue
-      const kind = tag.slice('malformed:'.length)
+  if (sample.handling !== undefined) {
+    for (const kind of malformedKinds(sample.tags)) {
       const counts = (data.malformed[kind] ??= {})
       counts[sample.handling] = (counts[sample.handling] ?? 0) + 1
     }
