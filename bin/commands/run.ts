@@ -6,6 +6,8 @@ import { scheduleCliOptions } from '../../load/schedules/registry.js'
 import { writeHtmlReport } from '../../results/reports/html.js'
 import { writeJunit } from '../../results/reports/junit.js'
 import { renderProgressLine, renderTerminalSummary } from '../../results/reports/terminal.js'
+import { parseMetricsFlags, type MetricsFlags } from '../../results/metrics/flags.js'
+import type { LiveMetrics } from '../../results/metrics/live.js'
 import { collect, confirmOnTty, createCliRunChrome } from '../cli-helpers.js'
 import { EXIT_INTERRUPTED, EXIT_OK, EXIT_THRESHOLDS_FAILED, type SetExitCode } from '../exit-codes.js'
 import { buildRunOptions, type RunFlags } from '../run-options.js'
@@ -50,9 +52,13 @@ export function register(program: Command, setExitCode: SetExitCode): void {
     .option('--no-report', 'do not write report.html')
     .option('--name <name>', 'label of the run')
     .option('--quiet', 'no live progress')
-    .action(async (flags: RunFlags) => {
+    .option('--metrics-port <port>', 'serve live Prometheus metrics on http://HOST:PORT/metrics (0: a free port, printed)')
+    .option('--metrics-host <host>', 'with --metrics-port: address to listen on (default 127.0.0.1)')
+    .option('--metrics-linger <time>', 'with --metrics-port: keep serving the final figures this long after the run, e.g. 15s (default 0)')
+    .action(async (flags: RunFlags & MetricsFlags) => {
       const config = await loadConfig(flags.config)
       const options = buildRunOptions(flags, config)
+      const metricsOptions = parseMetricsFlags(flags)
       let lastLine: string | undefined
       const chrome = createCliRunChrome(() => lastLine ?? '', 'interrupted: stopping sends, aborting in-flight requests, writing a partial summary')
       if (flags.quiet !== true) {
@@ -64,14 +70,30 @@ export function register(program: Command, setExitCode: SetExitCode): void {
       options.log = chrome.log
       options.signal = chrome.signal
       options.confirm = confirmOnTty
+      let metrics: LiveMetrics | undefined
+      let finished = false
       try {
+        if (metricsOptions !== undefined) {
+          // prom-client is loaded only when asked: a plain run's client stays small.
+          const { startLiveMetrics } = await import('../../results/metrics/live.js')
+          const live = await startLiveMetrics(metricsOptions, chrome.log)
+          metrics = live
+          options.sinks = [...(options.sinks ?? []), live.sink]
+          const previous = options.onProgress
+          options.onProgress = (progress) => {
+            live.sink.progress(progress)
+            previous?.(progress)
+          }
+        }
         const result = await run(options)
         chrome.done()
         if (result.outDir !== null && flags.report) await writeHtmlReport(result.summary, result.outDir)
         if (flags.junit !== undefined) await writeJunit(flags.junit, [{ name: result.summary.name, summary: result.summary }])
         process.stdout.write(`${renderTerminalSummary(result.summary, { outDir: result.outDir })}\n`)
         setExitCode(result.interrupted ? EXIT_INTERRUPTED : result.thresholdsPassed ? EXIT_OK : EXIT_THRESHOLDS_FAILED)
+        finished = true
       } finally {
+        await metrics?.close({ linger: finished, signal: chrome.signal })
         chrome.dispose()
       }
     })
