@@ -6,6 +6,7 @@ import type { GauntletConfig } from '../load/config.js'
 import type { RunOptions } from '../load/run.js'
 import { scheduleFromFlags } from '../load/schedules/registry.js'
 import { parseSegment } from '../load/traffic.js'
+import { parseShape } from '../load/workload/shape.js'
 import type { TrafficSourceOptions } from '../load/traffic-source.js'
 import type { Slo } from '../results/summary.js'
 import { parseNumberFlag } from './cli-helpers.js'
@@ -29,6 +30,7 @@ export interface RunFlags {
   retries?: string
   patience?: string
   segment?: string
+  shape?: string
   chaos?: string
   users?: string
   thinkTime?: string
@@ -83,12 +85,17 @@ export function buildRunOptions(flags: RunFlags, config: GauntletConfig = {}): R
   if (flags.traffic !== undefined && flags.preset !== undefined) {
     throw new UserError('USAGE_INVALID', '--traffic and --preset both given; replay a file or generate one, not both')
   }
-  if (trafficPath !== undefined) {
+  if (flags.shape !== undefined && (flags.traffic !== undefined || flags.preset !== undefined)) {
+    throw new UserError('USAGE_INVALID', `--shape and ${flags.traffic !== undefined ? '--traffic' : '--preset'} both given; a fixed shape is the whole traffic, drop one`)
+  }
+  if (flags.shape !== undefined) {
+    traffic = { type: 'shape', shape: parseShape(flags.shape) }
+  } else if (trafficPath !== undefined) {
     traffic = { type: 'file', path: trafficPath }
   } else {
     const preset = flags.preset ?? config.preset?.name
     if (preset === undefined) {
-      throw new UserError('USAGE_INVALID', 'no traffic: pass --traffic FILE (from `gauntlet traffic generate`) or --preset peak-hour')
+      throw new UserError('USAGE_INVALID', "no traffic: pass --traffic FILE (from `gauntlet traffic generate`), --preset peak-hour, or --shape 'rate=50,input=512,output=128,duration=60s'")
     }
     traffic = { type: 'preset', preset }
     const employees = flags.employees ?? (config.preset?.employees === undefined ? undefined : String(config.preset.employees))

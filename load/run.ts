@@ -143,6 +143,8 @@ const DEFAULT_SLO: Slo = { ttft_ms: 2_000, e2e_ms: 10_000 }
 export const DEFAULT_REQUEST_TIMEOUT_MS = 600_000
 /** As k6's gracefulStop: in-flight requests get 30 s after the time limit. */
 export const DEFAULT_GRACE_MS = 30_000
+/** Runs this large warm the HTTP client first (load/warm-up.ts): below it no tail rests on the first sends. */
+const WARM_UP_MIN_REQUESTS = 100
 
 export async function run(options: RunOptions): Promise<RunResult> {
   const log = options.log ?? (() => {})
@@ -319,7 +321,8 @@ export async function run(options: RunOptions): Promise<RunResult> {
     // Before the clock: the pacer's ticker thread starts and the HTTP client is warmed on a local
     // server of our own, so neither start-up delays the first sends (load/warm-up.ts).
     if (plannedSchedule.lagMeasured) await preparePacer(clock)
-    if (options.adapter === undefined && clock === systemClock) await warmHttpClient()
+    // Only where the first sends can reach a p99 (a one-request run would pay ~10 MB RSS for nothing).
+    if (options.adapter === undefined && clock === systemClock && estimate.requests >= WARM_UP_MIN_REQUESTS) await warmHttpClient()
     const runStartMs = options.runStart === undefined ? clock.now() : await options.runStart()
     proxy?.startTimeline(runStartMs)
     const runnerOptions: Parameters<typeof createRunner>[0] = {

@@ -1,7 +1,8 @@
 // Where a run's traffic comes from: a traffic file, a preset generated on the fly (streamed,
-// never held in memory), or requests given in code. Also the pre-run token estimate.
+// never held in memory), a fixed shape (`--shape`), or requests given in code. Also the pre-run token estimate.
 import type { ChatMessage } from '../adapters/types.js'
 import { generateTraffic } from './workload/generate.js'
+import { describeShape, shapeRequests, type TrafficShape } from './workload/shape.js'
 import { UserError } from '../core/errors.js'
 import { expandMessages, readTraffic } from './traffic.js'
 import type { TrafficHeader, TrafficRequest } from '../core/traffic-types.js'
@@ -15,6 +16,7 @@ export type TrafficSourceOptions = (
   | { type: 'file'; path: string }
   | { type: 'preset'; preset: string; employees?: number; timeScale?: number; window?: string }
   | { type: 'requests'; requests: readonly TrafficRequest[]; source?: string }
+  | { type: 'shape'; shape: TrafficShape }
 ) & {
   /** Only segment i/n by request index (`--segment`): the k-th request belongs to (k mod n) + 1. */
   segment?: Segment
@@ -73,6 +75,17 @@ export async function openTraffic(options: TrafficSourceOptions, seed: number): 
     source = draft.source
     presetSeed = draft.seed
     open = async () => segmentOf(generateTraffic(generateOptions).requests, options.segment)
+  } else if (options.type === 'shape') {
+    const { shape } = options
+    source = describeShape(shape)
+    presetSeed = seed
+    open = async () =>
+      segmentOf(
+        (async function* () {
+          yield* shapeRequests(shape, seed)
+        })(),
+        options.segment,
+      )
   } else {
     const list = options.requests
     source = options.source ?? 'requests'

@@ -23,6 +23,7 @@ const processOutput: CommandOutput = { stdout: process.stdout, stderr: process.s
 export interface CompareFlags {
   traffic?: string
   preset?: string
+  shape?: string
   employees?: string
   timeScale?: string
   window?: string
@@ -59,6 +60,7 @@ export function register(program: Command, setExitCode: SetExitCode, output: Com
     .description('Vendor bake-off: replay the same traffic against several targets and compare cost, latency, errors and abandonment side by side')
     .option('--traffic <file>', 'traffic file (JSONL) to replay against every target')
     .option('--preset <name>', 'generate the traffic on the fly: peak-hour, workday, weekend')
+    .option('--shape <spec>', "fixed-shape traffic for every target: 'rate=50,input=512,output=128,duration=60s'")
     .option('--employees <n>', 'with --preset: workforce size of the generated traffic')
     .option('--time-scale <k>', 'compress time by k (60: an hour in a minute)')
     .option('--window <hours>', 'with --preset: hours to keep, e.g. 9-10')
@@ -137,6 +139,7 @@ export function buildCompareOptions(flags: CompareFlags): CompareOptions {
   for (const key of [
     'traffic',
     'preset',
+    'shape',
     'employees',
     'timeScale',
     'window',

@@ -26,7 +26,7 @@ export function register(program: Command, setExitCode: SetExitCode): void {
       await mkdir(out, { recursive: true })
       await writeFileAtomic(join(out, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`)
       await writeHtmlReport(summary, out)
-      process.stdout.write(`${renderTerminalSummary(summary, { outDir: out })}\n`)
+      process.stdout.write(`${renderTerminalSummary(summary, { outDir: out, files: ['summary.json', 'report.html'] })}\n`)
       setExitCode(summary.thresholds.every((row) => row.pass) ? EXIT_OK : EXIT_THRESHOLDS_FAILED)
     })
 }

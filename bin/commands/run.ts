@@ -19,6 +19,7 @@ export function register(program: Command, setExitCode: SetExitCode): void {
     .option('--config <file>', 'config file (default: gauntlet.config.{ts,js,mjs,json} in the current folder)')
     .option('--traffic <file>', 'traffic file (JSONL) to replay')
     .option('--preset <name>', 'generate traffic on the fly: peak-hour, workday, weekend')
+    .option('--shape <spec>', "fixed-shape traffic: 'rate=50,input=512,output=128,duration=60s[,arrivals=poisson][,users=N]'")
     .option('--employees <n>', 'with --preset: workforce size')
     .option('--time-scale <k>', 'compress time by k (60: an hour in a minute)')
     .option('--window <hours>', 'with --preset: hours to keep, e.g. 9-10')
@@ -89,7 +90,7 @@ export function register(program: Command, setExitCode: SetExitCode): void {
         chrome.done()
         if (result.outDir !== null && flags.report) await writeHtmlReport(result.summary, result.outDir)
         if (flags.junit !== undefined) await writeJunit(flags.junit, [{ name: result.summary.name, summary: result.summary }])
-        process.stdout.write(`${renderTerminalSummary(result.summary, { outDir: result.outDir })}\n`)
+        process.stdout.write(`${renderTerminalSummary(result.summary, { outDir: result.outDir, files: ['summary.json', 'records.jsonl', 'histograms.json', ...(flags.report ? ['report.html'] : [])] })}\n`)
         setExitCode(result.interrupted ? EXIT_INTERRUPTED : result.thresholdsPassed ? EXIT_OK : EXIT_THRESHOLDS_FAILED)
         finished = true
       } finally {

@@ -12,7 +12,8 @@ const LATENCY_ROWS: [LatencyMetric, string][] = [
   ['schedule_lag_ms', 'schedule lag'],
 ]
 
-export function renderTerminalSummary(summary: Summary, options: { outDir?: string | null } = {}): string {
+/** `files`: what the command wrote in `outDir` (default: a run folder's summary, records and histograms). */
+export function renderTerminalSummary(summary: Summary, options: { outDir?: string | null; files?: readonly string[] } = {}): string {
   const lines: string[] = []
   const r = summary.requests
   const failedThresholds = summary.thresholds.filter((row) => !row.pass)
@@ -110,7 +111,8 @@ export function renderTerminalSummary(summary: Summary, options: { outDir?: stri
   for (const note of summary.notes) lines.push(`note: ${note}`)
   if (options.outDir !== undefined && options.outDir !== null) {
     lines.push('')
-    lines.push(`results in ${options.outDir}/ (summary.json, records.jsonl, histograms.json${summary.partial ? '' : ', report.html'})`)
+    const files = options.files ?? ['summary.json', 'records.jsonl', 'histograms.json']
+    lines.push(`results in ${options.outDir}/ (${files.join(', ')})`)
   }
   return lines.join('\n')
 }
