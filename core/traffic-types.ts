@@ -54,4 +54,19 @@ export interface TrafficRequest {
   tags?: string[]
   /** Extraction tasks: the answer must be JSON matching this (JSON Schema subset). */
   responseSchema?: Record<string, unknown>
+  /** Questions over the user's own files: the ground truth and how to score it (results/accuracy/). */
+  expected?: ExpectedAnswer
+  /** Questions over the user's own files: which version of the table the prompt embeds. */
+  variant?: 'clean' | 'dirty'
+  /** Questions over the user's own files: the file the embedded table came from. */
+  source?: string
+}
+
+/** The ground-truth answer of a question over a table, always taken from the clean table. */
+export interface ExpectedAnswer {
+  answer: string
+  /** How the answer compares after normalisation: as text, a number or a date. */
+  match: 'text' | 'number' | 'date'
+  /** Shared by the clean and dirty versions of one question, so accuracy can be paired. */
+  questionId: string
 }

@@ -5,6 +5,7 @@ import type { Clock } from '../core/clock.js'
 import type { Random } from '../core/random.js'
 import type { EncodingName } from '../core/tokens.js'
 import { isMalformed, RETRYABLE_OUTCOMES } from '../results/outcomes.js'
+import { scoreAnswer } from '../results/accuracy/score.js'
 import type { Outcome, Sample } from '../results/types.js'
 import { createAbortGroup } from './abort-group.js'
 import { runAttempt, type AttemptOptions, type SampleBase } from './attempt.js'
@@ -64,18 +65,28 @@ export interface Runner {
   readonly inFlight: number
 }
 
+type QuestionFields = Pick<Sample, 'questionId' | 'variant' | 'source'>
+
+/** Questions over the user's files: the fields that let the summary pair clean and dirty answers. */
+function addQuestionFields(sample: QuestionFields, request: TrafficRequest): void {
+  if (request.expected !== undefined) sample.questionId = request.expected.questionId
+  if (request.variant !== undefined) sample.variant = request.variant
+  if (request.source !== undefined) sample.source = request.source
+}
+
 export function createRunner(options: RunnerOptions): Runner {
   const { clock, runStartMs, signal, patience, budget } = options
   const abortGroup = createAbortGroup(signal)
   const schedule = createSchedule(options.schedule)
   let inFlight = 0
 
-  const base = (request: TrafficRequest, scheduledAtMs: number): SampleBase => {
-    const sample: SampleBase = { requestId: request.id, userId: request.userId, task: request.task }
+  const base = (request: TrafficRequest, scheduledAtMs: number): SampleBase & QuestionFields => {
+    const sample: SampleBase & QuestionFields = { requestId: request.id, userId: request.userId, task: request.task }
     if (request.tags !== undefined && request.tags.length > 0) sample.tags = request.tags
     const phase = options.phaseAt?.(scheduledAtMs)
     if (phase !== undefined) sample.phase = phase
     if (options.targetLabel !== undefined) sample.target = options.targetLabel
+    addQuestionFields(sample, request)
     return sample
   }
 
@@ -98,7 +109,7 @@ export function createRunner(options: RunnerOptions): Runner {
     if (request.targetOutputTokens !== undefined) chatRequest.targetOutputTokens = request.targetOutputTokens
     if (request.responseSchema !== undefined) chatRequest.responseFormat = 'json'
     if (options.headers !== undefined) chatRequest.headers = options.headers
-    const keepText = request.responseSchema !== undefined && options.validateAnswer !== undefined
+    const keepText = (request.responseSchema !== undefined && options.validateAnswer !== undefined) || request.expected !== undefined
     const sampleBase = base(request, scheduledAtMs)
     let retries = 0
     // A failed attempt that would be retried is held until the retry is really sent: a retry
@@ -153,6 +164,7 @@ export function createRunner(options: RunnerOptions): Runner {
         inFlight--
       }
       const sample: Sample = result.sample
+      addQuestionFields(sample, request)
       // Only the first attempt's send can be late against the schedule; later ones wait on purpose.
       if (attempt > 1) delete sample.scheduleLagMs
       const spent = sample.inputTokens === undefined && sample.outputTokens === undefined ? 0 : options.spendOf(sample)
@@ -160,6 +172,13 @@ export function createRunner(options: RunnerOptions): Runner {
       budget.settle(worst, spent ?? 0)
       if (keepText && sample.outcome === 'ok' && result.text !== undefined && request.responseSchema !== undefined) {
         sample.answerValid = options.validateAnswer?.(result.text, request.responseSchema) ?? false
+      }
+      if (request.expected !== undefined && sample.outcome === 'ok' && result.text !== undefined) {
+        const score = scoreAnswer(result.text, request.expected)
+        sample.correct = score.correct
+        sample.hedged = score.hedged
+        sample.scoreDetail = score.detail
+        sample.answerText = score.answer
       }
       if (options.classifyHandling !== undefined && isMalformed(request.tags)) {
         sample.handling = options.classifyHandling(sample)

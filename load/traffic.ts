@@ -69,6 +69,12 @@ const promptSchema = z.strictObject({
   encoding: z.enum(['o200k_base', 'cl100k_base'], { error: "must be 'o200k_base' or 'cl100k_base'" }).optional(),
 })
 
+const expectedSchema = z.strictObject({
+  answer: z.string({ error: 'must be a string' }),
+  match: z.enum(['text', 'number', 'date'], { error: "must be 'text', 'number' or 'date'" }),
+  questionId: nonEmptyString,
+})
+
 const requestSchema = z
   .strictObject({
     id: nonEmptyString,
@@ -82,6 +88,9 @@ const requestSchema = z
     targetOutputTokens: nonNegativeInteger('a non-negative integer').optional(),
     tags: z.array(z.string({ error: 'must be a string' }), { error: 'must be a list of strings' }).optional(),
     responseSchema: z.record(z.string(), z.unknown(), { error: 'must be a JSON object (a JSON Schema)' }).optional(),
+    expected: expectedSchema.optional(),
+    variant: z.enum(['clean', 'dirty'], { error: "must be 'clean' or 'dirty'" }).optional(),
+    source: nonEmptyString.optional(),
   })
   .superRefine((request, context) => {
     if ((request.messages === undefined) === (request.prompt === undefined)) {
@@ -332,6 +341,12 @@ export function serializeTrafficRequest(request: TrafficRequest): string {
     }
     line += `,"responseSchema":${json}`
   }
+  const expected = request.expected
+  if (expected !== undefined) {
+    line += `,"expected":{"answer":${JSON.stringify(expected.answer)},"match":${JSON.stringify(expected.match)},"questionId":${JSON.stringify(expected.questionId)}}`
+  }
+  if (request.variant !== undefined) line += `,"variant":${JSON.stringify(request.variant)}`
+  if (request.source !== undefined) line += `,"source":${JSON.stringify(request.source)}`
   return `${line}}`
 }
 

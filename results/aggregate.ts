@@ -16,6 +16,7 @@ import { createTimeSeries } from './accumulate/timeseries.js'
 import { ERROR_OUTCOMES, isWastedAttempt, malformedKinds, outcomeKey, retryAmplification, UNSENT_OUTCOMES } from './outcomes.js'
 import type { Sample } from './types.js'
 import { round } from '../core/format.js'
+import { accuracySection, createAccuracyAccumulator } from './accuracy/accumulate.js'
 
 
 export interface AggregatorOptions {
@@ -87,6 +88,7 @@ export function createAggregator(options: AggregatorOptions): Aggregator {
   const phases = new Map<string, Group>()
   const malformed = new Map<string, Map<string, number>>()
   const series = createTimeSeries(options.bucketMs)
+  const accuracy = createAccuracyAccumulator()
   const bucketAt = series.at
   const users = new Set<string>()
   const spend: SpendTotal = { usd: 0, unknown: false }
@@ -118,6 +120,7 @@ export function createAggregator(options: AggregatorOptions): Aggregator {
   const add = (sample: Sample): void => {
     const unsent = UNSENT_OUTCOMES.has(sample.outcome)
     const final = sample.willRetry !== true
+    accuracy.add(sample)
     if (!unsent) attempts++
     // Tokens and spend are booked per attempt: a retried attempt that streamed tokens cost money.
     if (sample.inputTokens !== undefined || sample.outputTokens !== undefined) {
@@ -309,6 +312,7 @@ export function createAggregator(options: AggregatorOptions): Aggregator {
         malformed: Object.fromEntries([...malformed].map(([kind, counts]) => [kind, Object.fromEntries(counts)])),
         timeseries: { bucketMs: options.bucketMs, buckets: series.rows() },
         thresholds: [],
+        ...accuracySection(accuracy),
         notes,
       }
     },

@@ -1,4 +1,5 @@
 // The run summary: what `summary.json` holds (documented in results/SCHEMA.md).
+import type { AccuracySummary } from './accuracy/types.js'
 
 export const SUMMARY_SCHEMA_VERSION = 1
 
@@ -160,6 +161,8 @@ export interface Summary {
   thresholds: ThresholdResult[]
   /** The client's own health during the run (absent in summaries written before it existed). */
   client?: ClientHealth
+  /** Answers over the user's own tables scored against the clean truth (absent without such requests). */
+  accuracy?: AccuracySummary
   /** Notes a reader must know (estimated tokens, unpriced model, interrupted …). */
   notes: string[]
 }

@@ -79,6 +79,20 @@ export interface Sample {
   willRetry?: boolean
   /** Target label in a comparison. */
   target?: string
+  /** Questions over the user's files (traffic `expected`): shared by a question's clean and dirty versions. */
+  questionId?: string
+  /** Which version of the table the prompt embedded. */
+  variant?: 'clean' | 'dirty'
+  /** The file the embedded table came from. */
+  source?: string
+  /** The answer matched the expected one after normalisation (results/accuracy/score.ts). */
+  correct?: boolean
+  /** A wrong answer that said it was unsure, could not find it, or refused. */
+  hedged?: boolean
+  /** `match`, `mismatch`, `hedged` or `empty`. */
+  scoreDetail?: string
+  /** The answer part of the reply, at most 120 characters. */
+  answerText?: string
 }
 
 export interface RunInfo {

@@ -7,6 +7,8 @@ import type { IncomingMessage } from 'node:http'
 import { encodingForModel } from '../../core/tokens.js'
 import type { MockContext, MockExchange } from './context.js'
 import { countInputTokens } from './input-tokens.js'
+import { oracleAnswer } from './oracle.js'
+import { answerPieces as oraclePieces } from './oracle-pieces.js'
 import { isFailure, type FinishKind, type MockFailure, type ParsedChat } from './protocol.js'
 import { retryHeaders, sendFailure, sendJson } from './reply.js'
 import type { SequenceTiming } from './scheduler.js'
@@ -17,6 +19,7 @@ export const MOCK_HEADERS = {
   outputTokens: 'x-gauntlet-output-tokens',
   ttftMs: 'x-gauntlet-ttft-ms',
   itlMs: 'x-gauntlet-itl-ms',
+  behaviour: 'x-gauntlet-behaviour',
 } as const
 
 /** A chat request that passed every gate: what the stream writer needs to answer it. */
@@ -33,6 +36,8 @@ export interface AdmittedChat {
   /** Rate-limit state headers (none without limits). */
   rateHeaders: Record<string, string>
   scripted: MockScript | undefined
+  /** Oracle behaviour: the answer's pieces, one per token (oracle-pieces.ts); else generated text. */
+  answerPieces?: string[]
 }
 
 export type BodyResult = { kind: 'ok'; bytes: Buffer } | { kind: 'too-large'; bytes: number } | { kind: 'aborted' }
@@ -164,7 +169,13 @@ export function admitChat(context: MockContext, exchange: MockExchange, body: Bo
     return undefined
   }
 
-  const target = scripted?.outputTokens ?? headerOutput ?? profile.defaultOutputTokens
+  const behaviour = firstHeader(request.headers[MOCK_HEADERS.behaviour]) ?? profile.behaviour
+  if (behaviour !== undefined && behaviour !== 'oracle') {
+    return refuse({ kind: 'invalid_request', param: MOCK_HEADERS.behaviour, message: `Invalid header '${MOCK_HEADERS.behaviour}': expected 'oracle', got '${behaviour}'.` })
+  }
+  const oracle = behaviour === 'oracle' ? oracleAnswer(lastUserText(parsed)) : undefined
+  const answerPieces = oracle === undefined ? undefined : oraclePieces(oracle, encodingForModel(parsed.model))
+  const target = scripted?.outputTokens ?? answerPieces?.length ?? headerOutput ?? profile.defaultOutputTokens
   const room = Math.min(parsed.maxTokens ?? Infinity, profile.contextWindow - inputTokens)
   const outputTokens = Math.max(0, Math.min(target, room))
   const finish: FinishKind = target > room ? 'length' : 'stop'
@@ -190,7 +201,9 @@ export function admitChat(context: MockContext, exchange: MockExchange, body: Bo
   }
 
   const timing = timingOf(profile, inputTokens, scripted?.ttftMs ?? headerTtft, scripted?.itlMs ?? headerItl)
-  return { parsed, index, texts, inputTokens, outputTokens, finish, timing, rateHeaders, scripted }
+  const admitted: AdmittedChat = { parsed, index, texts, inputTokens, outputTokens, finish, timing, rateHeaders, scripted }
+  if (answerPieces !== undefined) admitted.answerPieces = answerPieces
+  return admitted
 }
 
 /** Model routes: when keys are set and the request has none of them, answers 401 and returns true. */
@@ -308,4 +321,13 @@ function textsOf(parsed: ParsedChat): string[] {
   const texts = [...parsed.system]
   for (const message of parsed.messages) texts.push(...message.parts)
   return texts
+}
+
+/** The last user message's text (the oracle reads its table and question there). */
+function lastUserText(parsed: ParsedChat): string {
+  for (let i = parsed.messages.length - 1; i >= 0; i--) {
+    const message = parsed.messages[i]
+    if (message?.role === 'user') return message.parts.join('')
+  }
+  return ''
 }

@@ -111,6 +111,22 @@ export const MOCK_PROFILES: Record<string, MockProfile> = {
     retryAfterSeconds: 1,
     maxBodyBytes: 8 * 1024 * 1024,
   },
+  oracle: {
+    name: 'oracle',
+    description: 'answers table questions in the prompt with a naive CSV reader (split on newlines and commas), at once: answer accuracy tests',
+    models: ['mock-oracle', ...DEFAULT_MODELS],
+    strictModels: false,
+    priceAs: 'gpt-4o-mini',
+    contextWindow: 128_000,
+    defaultOutputTokens: 64,
+    capacity: 1_000_000,
+    maxQueue: 0,
+    timing: ZERO_TIMING,
+    exact: { ttftMs: 0, itlMs: 0 },
+    retryAfterSeconds: 1,
+    maxBodyBytes: 8 * 1024 * 1024,
+    behaviour: 'oracle',
+  },
 }
 
 const nonNegative = z.number().finite().nonnegative()
@@ -140,6 +156,7 @@ const profileSchema = z.strictObject({
     .optional(),
   retryAfterSeconds: nonNegative,
   maxBodyBytes: positiveInt,
+  behaviour: z.enum(['oracle']).optional(),
 })
 
 /** A named profile. Unknown names are a CONFIG_INVALID error listing the known ones. */

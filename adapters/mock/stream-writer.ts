@@ -23,7 +23,9 @@ export function writeAnswer(context: MockContext, exchange: MockExchange, chat: 
     inputTokens,
     includeUsage: parsed.includeUsage,
   })
-  const pieces = generateMockPieces(context.seed, mockTextKey(parsed.model, chat.texts), outputTokens, finish === 'stop')
+  // Oracle answers stream their own pieces (one per token); other answers the generated text.
+  const oracle = chat.answerPieces
+  const pieces = oracle === undefined ? generateMockPieces(context.seed, mockTextKey(parsed.model, chat.texts), outputTokens, finish === 'stop') : new Uint16Array(0)
   const stream = parsed.stream
   const resetAfterTokens = scripted?.resetAfterTokens
   const omitTerminator = scripted?.omitTerminator === true
@@ -81,7 +83,7 @@ export function writeAnswer(context: MockContext, exchange: MockExchange, chat: 
         counters.outputTokens++
         if (stream) {
           counters.tokensStreamed++
-          pending += framer.token(MOCK_PIECES_JSON[pieces[tokenIndex] as number] as string)
+          pending += framer.token(oracle === undefined ? (MOCK_PIECES_JSON[pieces[tokenIndex] as number] as string) : JSON.stringify(oracle[tokenIndex] ?? ''))
           queueFlush()
         }
         if (resetAfterTokens !== undefined && tokenIndex + 1 >= resetAfterTokens) {
@@ -110,6 +112,7 @@ export function writeAnswer(context: MockContext, exchange: MockExchange, chat: 
           response.end(tail)
         } else {
           let answer = ''
+          if (oracle !== undefined) answer = oracle.slice(0, outputTokens).join('')
           for (const piece of pieces) answer += MOCK_PIECES[piece]
           sendJson(response, 200, framer.body(answer, finish, outputTokens), baseHeaders)
         }

@@ -61,6 +61,8 @@ export interface MockProfile {
   retryAfterSeconds: number
   /** Larger request bodies get 413. */
   maxBodyBytes: number
+  /** `oracle`: answer table questions in the prompt with a naive CSV reader (oracle.ts) instead of filler text. */
+  behaviour?: 'oracle'
 }
 
 /** What a script hook sees about a valid chat request (before rate limits and scheduling). */

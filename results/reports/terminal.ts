@@ -1,4 +1,5 @@
 // The run summary as text for a terminal or a CI log: verdict first, then the detail.
+import { accuracyLines } from '../accuracy/terminal-lines.js'
 import type { LatencyMetric, Summary } from '../summary.js'
 import { formatCount, formatDuration, formatMsValue, formatNumber, formatPercent, formatUsd, table } from './format.js'
 
@@ -100,6 +101,7 @@ export function renderTerminalSummary(summary: Summary, options: { outDir?: stri
       lines.push(`  ${kind.padEnd(24)} ${Object.entries(counts).map(([k, v]) => `${k} ${v}`).join(', ')}`)
     }
   }
+  if (summary.accuracy !== undefined) lines.push(...accuracyLines(summary.accuracy))
   if (summary.thresholds.length > 0) {
     lines.push('')
     const rowsThresholds = [['threshold', 'actual', 'result']]
