@@ -31,6 +31,7 @@ export interface RunFlags {
   patience?: string
   segment?: string
   shape?: string
+  resume?: string
   chaos?: string
   users?: string
   thinkTime?: string
@@ -157,6 +158,7 @@ export function buildRunOptions(flags: RunFlags, config: GauntletConfig = {}): R
     options.requestTimeoutMs = ms
   }
   if (flags.yes === true) options.yes = true
+  if (flags.resume !== undefined) options.resume = flags.resume
   const prices = flags.prices ?? config.prices
   if (prices !== undefined) options.pricesPath = prices
   if (flags.priceAs !== undefined) options.priceAs = flags.priceAs

@@ -25,6 +25,7 @@ import { createAggregator, type LiveStats } from '../results/aggregate.js'
 import { judgeClientHealth } from '../results/client-health.js'
 import { spendUsd } from '../results/cost.js'
 import { createRecorder } from '../results/recorder.js'
+import { UNSENT_OUTCOMES } from '../results/outcomes.js'
 import { createJsonlSink } from '../results/sinks/jsonl.js'
 import type { Slo, Summary } from '../results/summary.js'
 import { summaryMetric } from '../results/summary-metrics.js'
@@ -32,6 +33,7 @@ import { evaluateThresholds, parseThreshold } from '../results/thresholds.js'
 import type { Sink } from '../results/types.js'
 import { RunCutOff } from './abort-group.js'
 import { createBudget } from './budget.js'
+import { checkSameRun, finalSamples, readCheckpoint } from './resume.js'
 import { createPatience, DEFAULT_PATIENCE, parsePatience, type PatienceOptions } from './patience.js'
 import { NO_RETRIES, parseRetries, type RetryPolicy } from './retry.js'
 import { createRunner } from './runner.js'
@@ -52,6 +54,12 @@ export interface RunOptions {
   /** `adapter:model[@baseURL]`, or `mock:PROFILE` to start the embedded endpoint in-process. */
   target: string
   schedule?: ScheduleSpec
+  /**
+   * Continue the killed or interrupted run recorded in this folder (load/resume.ts): the same
+   * options as the first run; requests already recorded are not sent again, records are appended,
+   * and the summary covers the whole run.
+   */
+  resume?: string
   /** Stop sending after this long; in-flight requests get `graceMs` more, then are cut (summary partial). */
   maxDurationMs?: number
   /** After `maxDurationMs`, in-flight requests may finish for this long, then are aborted and recorded (default 30 s). */
@@ -186,12 +194,21 @@ export async function run(options: RunOptions): Promise<RunResult> {
         )
       }
     }
-    const traffic = await openTraffic(options.traffic, seed)
+    const checkpoint = options.resume === undefined ? undefined : await readCheckpoint(options.resume)
+    if (checkpoint !== undefined && options.outDir !== undefined && options.outDir !== null && resolve(options.outDir) !== checkpoint.dir) {
+      throw new UserError('USAGE_INVALID', `--resume ${options.resume} and --out ${options.outDir} name different folders; a resumed run writes into its own folder, drop --out`)
+    }
+    const traffic = await openTraffic(checkpoint === undefined ? options.traffic : { ...options.traffic, skipIds: checkpoint.doneIds }, seed)
     const schedule: ScheduleSpec = options.schedule ?? DEFAULT_SCHEDULE
     const plannedSchedule = createSchedule(schedule)
     const timeScale = plannedSchedule.timeScale
     // Reads every traffic line once (kept for the run): a bad line is reported before any server starts.
     const estimate = await traffic.estimate()
+    if (checkpoint !== undefined) {
+      if (schedule.type === 'ramping') throw new UserError('USAGE_INVALID', `--resume ${options.resume}: a ramping schedule cannot be resumed (its rate depends on the requests before); start a new run`)
+      if (options.workers !== undefined && options.workers !== 1) throw new UserError('USAGE_INVALID', `--resume ${options.resume}: resume with --workers 1 (the default)`)
+      checkSameRun(checkpoint, { target: options.target, traffic: traffic.describe().source, seed, schedule, stream: options.stream ?? true }, options.resume as string)
+    }
     // A timeline is written in traffic time; generated traffic was compressed at generation.
     const trafficCompression = (options.traffic.type === 'preset' ? (options.traffic.timeScale ?? 1) : 1) * timeScale
     const chaosScale = options.chaosTimeScale ?? trafficCompression
@@ -206,7 +223,9 @@ export async function run(options: RunOptions): Promise<RunResult> {
       headersTimeout: options.headersTimeoutMs ?? 60_000,
       bodyTimeout: options.bodyTimeoutMs ?? 60_000,
     })
-    cleanups.push(() => dispatcher.close())
+    // destroy, not close: by now every attempt has settled, and close() would wait for a request
+    // still queued for a connection (aborted before it started) to get one first.
+    cleanups.push(() => dispatcher.destroy())
     let adapterTarget = spec
     if (spec.adapter === 'mock') {
       mock = await (await import('../adapters/mock/index.js')).createMockServer({ profile: spec.profile, port: 0, seed })
@@ -266,16 +285,16 @@ export async function run(options: RunOptions): Promise<RunResult> {
     }
 
     // 4. Results: records streamed to disk as the run goes.
-    const startedAtWall = new Date(clock.wallNow())
-    const name = options.name ?? (spec.adapter === 'mock' ? `mock-${spec.profile}` : adapter.model)
-    const runId = `${fileStamp(startedAtWall)}-${slug(name)}`
-    const outDir = options.outDir === null ? null : resolve(options.outDir ?? join('results', 'runs', runId))
+    const startedAtWall = checkpoint === undefined ? new Date(clock.wallNow()) : new Date(checkpoint.startedAt)
+    const name = checkpoint?.name ?? options.name ?? (spec.adapter === 'mock' ? `mock-${spec.profile}` : adapter.model)
+    const runId = checkpoint?.runId ?? `${fileStamp(startedAtWall)}-${slug(name)}`
+    const outDir = checkpoint?.dir ?? (options.outDir === null ? null : resolve(options.outDir ?? join('results', 'runs', runId)))
     if (outDir !== null) await mkdir(outDir, { recursive: true })
     const bucketMs = Math.max(1_000, Math.ceil((plannedMs ?? 60_000) / 240 / 1_000) * 1_000)
     const phases = timeline?.phases.map((phase) => ({ name: phase.name, fromMs: phase.fromMs, toMs: phase.toMs })) ?? options.chaosPhases ?? []
     const aggregator = createAggregator({ bucketMs, slo: options.slo ?? DEFAULT_SLO, phases })
     const sinks: Sink[] = [{ name: 'summary', record: (sample) => aggregator.add(sample) }, ...(options.sinks ?? [])]
-    if (outDir !== null) sinks.push(createJsonlSink({ path: join(outDir, 'records.jsonl'), keepItl: options.keepItl === true }))
+    if (outDir !== null) sinks.push(createJsonlSink({ path: join(outDir, 'records.jsonl'), keepItl: options.keepItl === true, append: checkpoint !== undefined }))
     const recorder = createRecorder(sinks)
     const config = {
       generator: `llm-gauntlet ${VERSION}`,
@@ -318,12 +337,24 @@ export async function run(options: RunOptions): Promise<RunResult> {
     if (options.signal?.aborted === true) controller.abort()
     const patience = createPatience(patienceOptions)
     const budget = createBudget(options.maxSpendUsd)
+    // A resumed run counts what was recorded before: figures, users who quit, spend against the cap.
+    const resumed = checkpoint === undefined ? undefined : finalSamples(checkpoint)
+    if (resumed !== undefined) {
+      for (const sample of resumed.samples) {
+        aggregator.add(sample)
+        if (sample.spendUsd !== undefined && sample.spendUsd !== null) budget.settle(0, sample.spendUsd)
+        if (sample.willRetry !== true && sample.outcome !== 'interrupted' && !UNSENT_OUTCOMES.has(sample.outcome)) patience.observe(sample.userId, sample.outcome === 'abandoned')
+      }
+    }
     // Before the clock: the pacer's ticker thread starts and the HTTP client is warmed on a local
     // server of our own, so neither start-up delays the first sends (load/warm-up.ts).
     if (plannedSchedule.lagMeasured) await preparePacer(clock)
     // Only where the first sends can reach a p99 (a one-request run would pay ~10 MB RSS for nothing).
     if (options.adapter === undefined && clock === systemClock && estimate.requests >= WARM_UP_MIN_REQUESTS) await warmHttpClient()
-    const runStartMs = options.runStart === undefined ? clock.now() : await options.runStart()
+    // Resumed: the clock picks up where the traffic stopped (open: the first request not yet done
+    // is due now; closed: after the last record), so old and new records share one time axis.
+    const shiftMs = checkpoint === undefined ? 0 : plannedSchedule.lagMeasured ? estimate.firstOffsetMs / timeScale : checkpoint.lastMs
+    const runStartMs = (options.runStart === undefined ? clock.now() : await options.runStart()) - shiftMs
     proxy?.startTimeline(runStartMs)
     const runnerOptions: Parameters<typeof createRunner>[0] = {
       adapter,
@@ -385,7 +416,8 @@ export async function run(options: RunOptions): Promise<RunResult> {
               cutOff = true
               controller.abort(new RunCutOff(`still in flight at the end of --max-duration ${formatDuration(options.maxDurationMs ?? 0)} + --grace ${formatDuration(graceMs)}`))
             }, graceMs)
-          }, options.maxDurationMs)
+            // A resumed run has already used the time up to where it picks up.
+          }, Math.max(0, options.maxDurationMs - shiftMs))
     const selfCheck = startSelfCheck()
     try {
       await runner.run()
@@ -404,6 +436,16 @@ export async function run(options: RunOptions): Promise<RunResult> {
     const notes = [...recorder.problems]
     if (timedOut) notes.push(`stopped sending at the --max-duration of ${formatDuration(options.maxDurationMs ?? 0)}; requests due later were not sent`)
     if (cutOff) notes.push(`requests still in flight ${formatDuration(graceMs)} after the --max-duration were cut: 'interrupted' with errorCode RUN_GRACE_EXPIRED`)
+    if (checkpoint !== undefined && resumed !== undefined) {
+      const gapS = Math.max(0, (clock.wallNow() - durationMs - Date.parse(checkpoint.startedAt)) / 1000)
+      notes.push(
+        `resumed from ${checkpoint.dir}: ${checkpoint.doneIds.size} requests recorded before the stop, this part picked up at ${formatDuration(shiftMs)} of run time` +
+          ` after a wall-clock gap of about ${gapS.toFixed(0)} s, which the time axis leaves out` +
+          (resumed.cutDuringRetry > 0 ? `; ${resumed.cutDuringRetry} requests were waiting to retry at the stop, their last attempt stands` : '') +
+          '; requests in flight at the stop left no record and were sent again' +
+          (checkpoint.tornLines > 0 ? '; a last line cut by the stop was dropped' : ''),
+      )
+    }
     if (budget.stopped) notes.push(`the spend cap of $${options.maxSpendUsd} stopped new sends; unsent requests are 'budget-stopped'`)
     const summary = aggregator.finish({
       runId,

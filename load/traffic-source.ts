@@ -29,6 +29,8 @@ export type TrafficSourceOptions = (
   userShare?: Segment
   /** Caps every request's max and target output tokens (cost control, quick runs). */
   maxOutputTokens?: number
+  /** Requests already recorded (`run --resume`): left out, after every other selection. */
+  skipIds?: ReadonlySet<string>
 }
 
 export interface TrafficEstimate {
@@ -37,6 +39,8 @@ export interface TrafficEstimate {
   /** Target output tokens where known, else max output tokens. */
   outputTokens: number
   spanMs: number
+  /** Earliest offset, ms (0 when there are none): where a resumed run's clock picks up. */
+  firstOffsetMs: number
   /** Requests by second of offset (traffic time): index s counts offsets in [s, s+1) s. */
   perSecond: number[]
 }
@@ -99,17 +103,18 @@ export async function openTraffic(options: TrafficSourceOptions, seed: number): 
   }
   if (options.userShare !== undefined) checkShare(options.userShare)
   const shaped = (requests: AsyncIterable<TrafficRequest>): AsyncIterable<TrafficRequest> =>
-    capOutput(userShareFilter(take(requests, options.maxRequests), options.userShare), options.maxOutputTokens)
+    skipDone(capOutput(userShareFilter(take(requests, options.maxRequests), options.userShare), options.maxOutputTokens), options.skipIds)
   const limited = async (): Promise<AsyncIterable<TrafficRequest>> => shaped(await open())
   // The estimate reads the traffic once more (streaming), so the first read is saved for the run.
   let estimatePass: Promise<TrafficEstimate> | undefined
   const estimate = async (): Promise<TrafficEstimate> => {
-    const totals: TrafficEstimate = { requests: 0, inputTokens: 0, outputTokens: 0, spanMs: 0, perSecond: [] }
+    const totals: TrafficEstimate = { requests: 0, inputTokens: 0, outputTokens: 0, spanMs: 0, firstOffsetMs: 0, perSecond: [] }
     // Expanding the first request of each task here warms the prompt builder's tables, so that
     // their one-time cost is paid before the run's clock starts, not on the first sends.
     const warmed = new Set<string>()
     const pass = options.type === 'file' ? (await readTraffic(options.path, segmentOption(options.segment))).requests : await open()
     for await (const request of shaped(pass)) {
+      if (totals.requests === 0 || request.offsetMs < totals.firstOffsetMs) totals.firstOffsetMs = request.offsetMs
       totals.requests++
       const second = Math.floor(request.offsetMs / 1000)
       while (totals.perSecond.length <= second) totals.perSecond.push(0)
@@ -237,4 +242,12 @@ async function* capGenerator(requests: AsyncIterable<TrafficRequest>, cap: numbe
     if (request.targetOutputTokens !== undefined) capped.targetOutputTokens = Math.min(request.targetOutputTokens, cap)
     yield capped
   }
+}
+
+/** No extra generator layer unless there is something to skip (the send path stays short). */
+function skipDone(requests: AsyncIterable<TrafficRequest>, done: ReadonlySet<string> | undefined): AsyncIterable<TrafficRequest> {
+  if (done === undefined || done.size === 0) return requests
+  return (async function* () {
+    for await (const request of requests) if (!done.has(request.id)) yield request
+  })()
 }

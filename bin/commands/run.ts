@@ -30,6 +30,7 @@ export function register(program: Command, setExitCode: SetExitCode): void {
     .option('--threshold <expr>', "pass/fail rule, repeatable: 'ttft_ms.p95<2000'", collect)
     .option('--slo <list>', 'SLOs for goodput: ttft_ms=2000,e2e_ms=10000,tpot_ms=100')
     .option('--out <dir>', 'run folder (default results/runs/<time>-<name>)')
+    .option('--resume <dir>', 'continue the killed or interrupted run in DIR: give the same flags as the first run; recorded requests are not sent again')
     .option('--max-spend <usd>', 'hard spend cap: stop new sends before it would be passed')
     .option('--retries <policy>', 'off (default), sdk (2 retries like the official SDKs), or a number')
     .option('--patience <spec>', "simulated users: 'ttft=4s,e2e=10s,sigma=0.5,quit=3/5' or 'off'")

@@ -10,6 +10,8 @@ export interface JsonlSinkOptions {
   path: string
   /** Keep each attempt's inter-token gaps in its record (large). */
   keepItl?: boolean
+  /** Continue a file that has its header (`run --resume`): append, no second header. */
+  append?: boolean
 }
 
 export function createJsonlSink(options: JsonlSinkOptions): Sink & { readonly path: string } {
@@ -19,10 +21,11 @@ export function createJsonlSink(options: JsonlSinkOptions): Sink & { readonly pa
     name: 'jsonl',
     path: options.path,
     async start(run: RunInfo) {
-      stream = createWriteStream(options.path, { flags: 'w', highWaterMark: 1 << 20 })
+      stream = createWriteStream(options.path, { flags: options.append === true ? 'a' : 'w', highWaterMark: 1 << 20 })
       stream.on('error', (error) => {
         failure = error
       })
+      if (options.append === true) return
       stream.write(
         `${JSON.stringify({ type: 'header', schemaVersion: RECORDS_SCHEMA_VERSION, runId: run.runId, name: run.name, startedAt: run.startedAt, config: run.config })}\n`,
       )

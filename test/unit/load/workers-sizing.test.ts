@@ -8,7 +8,7 @@ import type { ClientHealthFigures } from '../../../results/client-health.js'
 /** `requests` spread evenly over `seconds`, `tokens` output tokens each. */
 function estimate(requests: number, seconds: number, tokens: number): TrafficEstimate {
   const perSecond = Array.from({ length: seconds }, (_, s) => Math.floor(((s + 1) * requests) / seconds) - Math.floor((s * requests) / seconds))
-  return { requests, inputTokens: requests * 100, outputTokens: requests * tokens, spanMs: seconds * 1000, perSecond }
+  return { requests, inputTokens: requests * 100, outputTokens: requests * tokens, spanMs: seconds * 1000, firstOffsetMs: 0, perSecond }
 }
 
 const open = { type: 'open' as const, timeScale: 1 }
