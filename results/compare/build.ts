@@ -5,6 +5,7 @@ import { decide, MIN_VALUES, type RowContext } from './decide.js'
 import { distributionOf } from './distribution.js'
 import { formatWhole } from './format.js'
 import { latencyRows, percentileRow } from './latency-rows.js'
+import { accuracyRows } from './accuracy-rows.js'
 import { malformedRows } from './malformed-rows.js'
 import { comparisonNotes } from './notes.js'
 import { reliabilityRows } from './rate-rows.js'
@@ -60,7 +61,7 @@ export function buildComparison(inputs: readonly CompareInput[], options: Compar
       ...(mixedTokenizers ? { noVerdict: 'the targets count tokens with different tokenizers: compare time and spend instead' } : {}),
     },
   )
-  const rows = [...spendRows(ctx, workforce, requestsPerMonth), ...latencyRows(ctx), speedRow, ...reliabilityRows(ctx), ...malformedRows(ctx)]
+  const rows = [...spendRows(ctx, workforce, requestsPerMonth), ...latencyRows(ctx), speedRow, ...reliabilityRows(ctx), ...malformedRows(ctx), ...accuracyRows(ctx)]
 
   const wins: Record<string, number> = Object.fromEntries(labels.map((label) => [label, 0]))
   let ties = 0

@@ -25,6 +25,13 @@ export interface TargetData {
   rateLimited: number
   /** Malformed-input kind → how the endpoint handled it → final attempts. */
   malformed: Record<string, Record<string, number>>
+  /** Questions with an expected answer (results/accuracy/), answered ones by table version. */
+  accuracy: { clean: AnswerCounts; dirty: AnswerCounts; wrong: number; wrongUnhedged: number }
+}
+
+export interface AnswerCounts {
+  answered: number
+  correct: number
 }
 
 export function emptyTargetData(): TargetData {
@@ -41,6 +48,7 @@ export function emptyTargetData(): TargetData {
     attempts: 0,
     rateLimited: 0,
     malformed: {},
+    accuracy: { clean: { answered: 0, correct: 0 }, dirty: { answered: 0, correct: 0 }, wrong: 0, wrongUnhedged: 0 },
   }
 }
 
@@ -93,6 +101,15 @@ function addSample(data: TargetData, open: Map<string, { spendUsd: number; sent:
     data.requestCompleted.push(sample.outcome === 'ok' ? 1 : 0)
   }
   if (unsent) return
+  if (sample.correct !== undefined) {
+    const counts = sample.variant === 'dirty' ? data.accuracy.dirty : data.accuracy.clean
+    counts.answered++
+    if (sample.correct) counts.correct++
+    else {
+      data.accuracy.wrong++
+      if (sample.hedged !== true) data.accuracy.wrongUnhedged++
+    }
+  }
   data.sent++
   if (ERROR_OUTCOMES.has(sample.outcome)) data.errors++
   if (sample.outcome === 'abandoned') data.abandoned++

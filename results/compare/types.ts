@@ -17,7 +17,7 @@ export interface WorkforceAssumption {
 
 export const DEFAULT_WORKFORCE: WorkforceAssumption = { employees: 10_000, adoption: 0.75, queriesPerDay: 30, workingDaysPerMonth: 21 }
 
-export type CompareSection = 'spend' | 'latency' | 'throughput' | 'errors' | 'users' | 'messy-input'
+export type CompareSection = 'spend' | 'latency' | 'throughput' | 'errors' | 'users' | 'messy-input' | 'accuracy'
 export type RowUnit = 'usd' | 'ms' | 'tokens_per_s' | 'share'
 
 export type Verdict =

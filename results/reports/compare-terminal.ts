@@ -10,9 +10,10 @@ const SECTION_TITLES: Record<CompareSection, string> = {
   errors: 'errors',
   users: 'users',
   'messy-input': 'messy input (share rejected cleanly with a 4xx)',
+  accuracy: 'answer accuracy over your own tables',
 }
 
-export const SECTION_ORDER: readonly CompareSection[] = ['spend', 'latency', 'throughput', 'errors', 'users', 'messy-input']
+export const SECTION_ORDER: readonly CompareSection[] = ['spend', 'latency', 'throughput', 'errors', 'users', 'messy-input', 'accuracy']
 
 export function sectionTitle(section: CompareSection): string {
   return SECTION_TITLES[section]

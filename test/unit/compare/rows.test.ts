@@ -211,4 +211,28 @@ describe('comparison rows', () => {
     expect(malformed.details?.[0]).toBe('4xx 9, 5xx 1, hang or gave up 0, answered 0, broken 0 of 10 (+1 rate-limited or not sent, left out)')
     expect(malformed.details?.[1]).toBe('4xx 0, 5xx 1, hang or gave up 1, answered 8, broken 0 of 10')
   })
+  it('compares answer accuracy per target: clean, dirty and confident wrong, from the scored samples', () => {
+    const answers = (prefix: string, variant: 'clean' | 'dirty', marks: ('right' | 'wrong' | 'hedged')[]): Sample[] =>
+      marks.map((mark, i) => {
+        const sample = ok({ id: `${prefix}${variant}${i}`, ttftMs: 100, e2eMs: 300 })
+        sample.variant = variant
+        sample.correct = mark === 'right'
+        if (mark === 'hedged') sample.hedged = true
+        return sample
+      })
+    const careful = [...answers('c', 'clean', ['right', 'right', 'right', 'right']), ...answers('c', 'dirty', ['right', 'right', 'hedged', 'hedged'])]
+    const bold = [...answers('b', 'clean', ['right', 'right', 'right', 'wrong']), ...answers('b', 'dirty', ['right', 'wrong', 'wrong', 'wrong'])]
+    const result = buildComparison([input('careful', careful), input('bold', bold)], { seed: 3 })
+    expect(row(result, 'accuracy.clean').values).toEqual([1, 0.75])
+    expect(row(result, 'accuracy.dirty').values).toEqual([0.5, 0.25])
+    // careful: 2 wrong, both hedged; bold: 4 wrong, none hedged.
+    expect(row(result, 'accuracy.confident_wrong').values).toEqual([0, 1])
+    expect(row(result, 'accuracy.confident_wrong').counts).toEqual([2, 4])
+    expect(result.rows.filter((r) => r.section === 'accuracy')).toHaveLength(3)
+  })
+
+  it('has no accuracy rows when no request carried an expected answer', () => {
+    const result = buildComparison([input('a', okSeries('a', 5, 100, 1)), input('b', okSeries('b', 5, 100, 1))], { seed: 1 })
+    expect(result.rows.some((r) => r.section === 'accuracy')).toBe(false)
+  })
 })
