@@ -348,7 +348,8 @@ export async function run(options: RunOptions): Promise<RunResult> {
     }
     // Before the clock: the pacer's ticker thread starts and the HTTP client is warmed on a local
     // server of our own, so neither start-up delays the first sends (load/warm-up.ts).
-    if (plannedSchedule.lagMeasured) await preparePacer(clock)
+    // (Traffic all due at once never waits: it starts no ticker thread, ~10 MB RSS saved.)
+    if (plannedSchedule.lagMeasured && estimate.spanMs > 0) await preparePacer(clock)
     // Only where the first sends can reach a p99 (a one-request run would pay ~10 MB RSS for nothing).
     if (options.adapter === undefined && clock === systemClock && estimate.requests >= WARM_UP_MIN_REQUESTS) await warmHttpClient()
     // Resumed: the clock picks up where the traffic stopped (open: the first request not yet done

@@ -15,10 +15,17 @@ export interface LiveMetrics {
 
 export async function startLiveMetrics(options: LiveMetricsOptions, log: (line: string) => void): Promise<LiveMetrics> {
   const metrics = createRunMetrics()
+  // Listening now checks the port before anything else starts; the line is printed only once the
+  // run records (after its inputs passed), so a bad input still gives its one line alone.
   const server = await startMetricsServer(metrics, { port: options.port, host: options.host })
-  log(`metrics: ${server.url}`)
+  const sink = createPrometheusSink(metrics)
+  const start = sink.start?.bind(sink)
+  sink.start = async (run) => {
+    log(`metrics: ${server.url}`)
+    await start?.(run)
+  }
   return {
-    sink: createPrometheusSink(metrics),
+    sink,
     url: server.url,
     async close({ linger, signal }) {
       if (linger && options.lingerMs > 0 && signal?.aborted !== true) {

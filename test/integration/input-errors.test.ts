@@ -36,6 +36,11 @@ describe('one-line input errors', () => {
     expect(result.stderr).not.toMatch(/listening/)
   })
 
+  it('a bad traffic line with --metrics-port: the metrics line is not printed before the error', async () => {
+    const result = await runCli(['run', '--traffic', bad, '--mock', 'exact', '--no-report', '--metrics-port', '0'])
+    expectOneLine(result, /bad\.jsonl line 4: field 'offsetMs'/)
+  })
+
   it('traffic inspect of a bad file prints no header before its error', async () => {
     expectOneLine(await runCli(['traffic', 'inspect', bad]), /bad\.jsonl line 4: field 'offsetMs'/)
   })
