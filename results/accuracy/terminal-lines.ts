@@ -1,7 +1,7 @@
 // The terminal report's accuracy block: clean vs dirty, per kind, confident-wrong share, spend per correct.
+import { formatPercent as percent } from '../../core/format.js'
 import type { AccuracyGroup, AccuracySummary, PairedGroup } from './types.js'
 
-const percent = (value: number | null): string => (value === null ? '–' : `${(value * 100).toFixed(1)} %`)
 const counts = (group: AccuracyGroup): string => `${group.correct}/${group.answered} right (${percent(group.accuracy)})`
 
 export function accuracyLines(accuracy: AccuracySummary): string[] {

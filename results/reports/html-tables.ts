@@ -25,7 +25,7 @@ export function verdictOf(summary: Summary): Verdict {
 
 const e = escapeHtml
 
-function cell(text: string, className?: string): string {
+export function cell(text: string, className?: string): string {
   return className === undefined ? `<td>${e(text)}</td>` : `<td class="${className}">${e(text)}</td>`
 }
 
@@ -34,12 +34,12 @@ function headerRow(titles: string[], numeric: (index: number) => boolean): strin
   return `<tr>${titles.map((title, index) => `<th scope="col"${numeric(index) ? ' class="num"' : ''}>${e(title)}</th>`).join('')}</tr>`
 }
 
-function tableHtml(caption: string, titles: string[], rows: string[], options: { className?: string; numeric?: (index: number) => boolean } = {}): string {
+export function tableHtml(caption: string, titles: string[], rows: string[], options: { className?: string; numeric?: (index: number) => boolean } = {}): string {
   const head = headerRow(titles, options.numeric ?? (() => false))
   return `<table class="${options.className ?? 'data'}"><caption>${e(caption)}</caption><thead>${head}</thead><tbody>${rows.join('\n')}</tbody></table>`
 }
 
-function section(id: string, title: string, body: string, intro?: string): string {
+export function section(id: string, title: string, body: string, intro?: string): string {
   return `<section id="${id}"><h2>${e(title)}</h2>${intro === undefined ? '' : `<p class="intro">${e(intro)}</p>`}${body}</section>`
 }
 

@@ -1,6 +1,7 @@
 // The run report as one self-contained HTML file: verdict first, then charts (uPlot, inlined)
 // and tables. No network access at all: scripts, styles and data are inside the file, and its
 // Content-Security-Policy forbids loading anything else.
+import { renderAccuracyTable } from './html-accuracy.js'
 import { CONTENT_SECURITY_POLICY, uplotAssets } from './html-assets.js'
 import { mkdir } from 'node:fs/promises'
 import { writeFileAtomic } from '../../core/atomic-write.js'
@@ -92,6 +93,7 @@ export function renderHtmlReport(summary: Summary, options: HtmlReportOptions = 
     renderTasksTable(summary),
     renderPhasesTable(summary, colors),
     renderMalformedTable(summary),
+    renderAccuracyTable(summary),
     renderOutcomesTable(summary),
     renderNotes(summary),
     renderRunDetails(summary),
@@ -103,6 +105,7 @@ export function renderHtmlReport(summary: Summary, options: HtmlReportOptions = 
     ['tasks', 'Tasks'],
     ['phases', 'Phases'],
     ['malformed', 'Messy input'],
+    ['accuracy', 'Accuracy'],
     ['notes', 'Notes'],
     ['run', 'Run details'],
   ].filter(([id]) => sections.some((part) => part.includes(`id="${id}"`)) || id === 'summary')
