@@ -25,6 +25,7 @@ import {
 } from '../results/drill/index.js'
 import type { Summary } from '../results/summary.js'
 import type { Sink } from '../results/types.js'
+import { finalSamples, readCheckpoint } from './resume.js'
 import { run, type RunProgress } from './run.js'
 import { planTraffic } from './workload/generate.js'
 import { getPreset } from './workload/presets.js'
@@ -65,6 +66,8 @@ export interface DrillOptions {
   seed?: number
   /** Run folder (default results/runs/<time>-drill). */
   outDir?: string
+  /** Continue the killed or interrupted drill recorded in this folder (as `run --resume`). */
+  resume?: string
   pricesPath?: string
   priceAs?: string
   maxInFlight?: number
@@ -253,6 +256,11 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
   if (options.retries !== undefined) runOptions.retries = options.retries
   if (options.patience !== undefined) runOptions.patience = options.patience
   if (options.outDir !== undefined) runOptions.outDir = options.outDir
+  if (options.resume !== undefined) {
+    // The drill's own buckets count the requests recorded before the stop too.
+    runOptions.resume = options.resume
+    for (const sample of finalSamples(await readCheckpoint(options.resume)).samples) sampler.sink.record(sample)
+  }
   if (options.pricesPath !== undefined) runOptions.pricesPath = options.pricesPath
   if (options.priceAs !== undefined) runOptions.priceAs = options.priceAs
   if (options.maxInFlight !== undefined) runOptions.maxInFlight = options.maxInFlight

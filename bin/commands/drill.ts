@@ -15,6 +15,7 @@ import { EXIT_INTERRUPTED, EXIT_OK, EXIT_THRESHOLDS_FAILED, type SetExitCode } f
 import { parseSlo } from '../run-options.js'
 
 interface DrillFlags {
+  resume?: string
   preset?: string
   employees?: string
   timeScale?: string
@@ -94,6 +95,7 @@ export function buildDrillOptions(flags: DrillFlags): DrillOptions {
   if (flags.patience !== undefined) options.patience = flags.patience
   if (flags.seed !== undefined) options.seed = parseNumberFlag('--seed', flags.seed, { integer: true, min: 0 })
   if (flags.out !== undefined) options.outDir = flags.out
+  if (flags.resume !== undefined) options.resume = flags.resume
   if (flags.prices !== undefined) options.pricesPath = flags.prices
   if (flags.priceAs !== undefined) options.priceAs = flags.priceAs
   if (flags.yes === true) options.yes = true
@@ -149,6 +151,7 @@ export function register(program: Command, setExitCode: SetExitCode): void {
     .option('--patience <spec>', "simulated users: 'ttft=4s,e2e=10s,sigma=0.5,quit=3/5' or 'off'")
     .option('--seed <n>', 'seed for traffic, patience and faults (default 1)')
     .option('--out <dir>', 'run folder (default results/runs/<time>-drill)')
+    .option('--resume <dir>', 'continue the killed or interrupted drill in DIR: give the same flags as the first time')
     .option('--junit <file>', 'write each phase verdict as a JUnit test case')
     .option('--prices <file>', 'your own price table (JSON)')
     .option('--price-as <model>', 'price the run as this model')
