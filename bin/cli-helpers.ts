@@ -56,24 +56,45 @@ export async function confirmOnTty(question: string): Promise<boolean> {
 }
 
 /** Live progress: a line rewritten in place on a TTY, a plain line every few seconds otherwise. */
-export function createProgressPrinter(render: () => string, options: { plainEveryMs?: number } = {}): { update(): void; done(): void } {
-  const tty = process.stderr.isTTY === true
+export interface ProgressStream {
+  write(text: string): unknown
+  isTTY?: boolean
+  columns?: number
+}
+
+/**
+ * On a TTY, `render()` (one line or several) is redrawn in place; otherwise a plain line every
+ * `plainEveryMs`. `renderPlain` (default `render`) is what a non-TTY gets.
+ */
+export function createProgressPrinter(
+  render: () => string,
+  options: { plainEveryMs?: number; renderPlain?: () => string; stream?: ProgressStream } = {},
+): { update(): void; done(): void } {
+  const stream = options.stream ?? process.stderr
+  const tty = stream.isTTY === true
   let lastPlain = 0
+  let shown = 0
   const plainEveryMs = options.plainEveryMs ?? 5_000
+  // Back to the first line of the block drawn last time.
+  const home = (): string => (shown > 1 ? `\r\x1b[${shown - 1}A` : '\r')
   return {
     update() {
       if (tty) {
-        process.stderr.write(`\r\x1b[2K${render().slice(0, (process.stderr.columns ?? 200) - 1)}`)
+        const width = (stream.columns ?? 200) - 1
+        const lines = render().split('\n').map((line) => line.slice(0, width))
+        stream.write(`${home()}${lines.map((line) => `\x1b[2K${line}`).join('\n')}\x1b[J`)
+        shown = lines.length
         return
       }
       const now = Date.now()
       if (now - lastPlain >= plainEveryMs) {
         lastPlain = now
-        process.stderr.write(`${render()}\n`)
+        stream.write(`${(options.renderPlain ?? render)()}\n`)
       }
     },
     done() {
-      if (tty) process.stderr.write('\r\x1b[2K')
+      if (tty && shown > 0) stream.write(`${home()}\x1b[J`)
+      shown = 0
     },
   }
 }
@@ -99,8 +120,10 @@ export function createCliRunChrome(
   render: () => string,
   interruptedMessage: string,
   stderr: { write(text: string): unknown } = process.stderr,
+  /** What a non-TTY prints (one line); `render` is then the TTY's live view. */
+  renderPlain?: () => string,
 ): CliRunChrome {
-  const printer = createProgressPrinter(render)
+  const printer = createProgressPrinter(render, renderPlain === undefined ? {} : { renderPlain })
   const signals = abortOnSignals(() => {
     printer.done()
     stderr.write(`${interruptedMessage} (Ctrl-C again to quit at once)\n`)

@@ -65,7 +65,11 @@ export interface LiveStats {
   abandoned: number
   dropped: number
   ttftP95Ms: number | null
+  ttftP50Ms: number | null
+  e2eP95Ms: number | null
   spendUsd: Usd
+  /** Fault phase of the latest recorded request's scheduled time. */
+  phase: string | undefined
 }
 
 export { outcomeKey } from './outcomes.js'
@@ -105,6 +109,7 @@ export function createAggregator(options: AggregatorOptions): Aggregator {
   let dropped = 0
   let lostDemand = 0
   let goodRequests = 0
+  let lastPhase: string | undefined
   const tokens = { input: 0, cached: 0, output: 0, reasoning: 0, attemptsWithTokens: 0, estimated: 0 }
 
 
@@ -144,7 +149,10 @@ export function createAggregator(options: AggregatorOptions): Aggregator {
     const bucket = bucketAt(sample.scheduledAtMs)
     if (sample.spendUsd !== undefined && sample.spendUsd !== null) bucket.spendUsd += sample.spendUsd
     bucket.outputTokens += sample.outputTokens ?? 0
-    if (sample.phase !== undefined) bucket.phase = sample.phase
+    if (sample.phase !== undefined) {
+      bucket.phase = sample.phase
+      lastPhase = sample.phase
+    }
     if (sample.itlMs !== undefined) for (const gap of sample.itlMs) histograms.itl_ms.record(gap)
     if (!unsent && sample.attempt === 1 && sample.scheduleLagMs !== undefined) {
       histograms.schedule_lag_ms.record(Math.max(0, sample.scheduleLagMs))
@@ -235,7 +243,10 @@ export function createAggregator(options: AggregatorOptions): Aggregator {
       abandoned,
       dropped,
       ttftP95Ms: histograms.ttft_ms.count === 0 ? null : histograms.ttft_ms.percentile(95),
+      ttftP50Ms: histograms.ttft_ms.count === 0 ? null : histograms.ttft_ms.percentile(50),
+      e2eP95Ms: histograms.e2e_ms.count === 0 ? null : histograms.e2e_ms.percentile(95),
       spendUsd: usd(spend),
+      phase: lastPhase,
     }),
     histograms: () => Object.fromEntries(LATENCY_METRICS.map((metric) => [metric, histograms[metric].encode()])),
     finish(info) {

@@ -10,6 +10,8 @@ import { renderDrillTerminal } from '../../results/reports/drill-terminal.js'
 import { writeHtmlReport } from '../../results/reports/html.js'
 import { writeJunit, type JunitCase } from '../../results/reports/junit.js'
 import { renderProgressLine } from '../../results/reports/terminal.js'
+import { renderLiveView } from '../../results/reports/live-view.js'
+import type { RunProgress } from '../../load/run.js'
 import { confirmOnTty, createCliRunChrome, parseNumberFlag } from '../cli-helpers.js'
 import { EXIT_INTERRUPTED, EXIT_OK, EXIT_THRESHOLDS_FAILED, type SetExitCode } from '../exit-codes.js'
 import { parseSlo } from '../run-options.js'
@@ -161,11 +163,16 @@ export function register(program: Command, setExitCode: SetExitCode): void {
     .option('--quiet', 'no live progress')
     .action(async (flags: DrillFlags) => {
       const options = buildDrillOptions(flags)
-      let lastLine: string | undefined
-      const chrome = createCliRunChrome(() => lastLine ?? '', 'interrupted: stopping the drill and writing a partial report')
+      let latest: RunProgress | undefined
+      const chrome = createCliRunChrome(
+        () => (latest === undefined ? '' : renderLiveView(latest)),
+        'interrupted: stopping the drill and writing a partial report',
+        process.stderr,
+        () => (latest === undefined ? '' : renderProgressLine(latest)),
+      )
       if (flags.quiet !== true) {
         options.onProgress = (progress) => {
-          lastLine = renderProgressLine(progress)
+          latest = progress
           chrome.progress()
         }
       }

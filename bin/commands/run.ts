@@ -1,7 +1,8 @@
 // `gauntlet run`: traffic x target -> run folder, terminal summary, exit code from thresholds.
 import type { Command } from 'commander'
 import { loadConfig } from '../../load/config.js'
-import { run } from '../../load/run.js'
+import { run, type RunProgress } from '../../load/run.js'
+import { renderLiveView } from '../../results/reports/live-view.js'
 import { scheduleCliOptions } from '../../load/schedules/registry.js'
 import { writeHtmlReport } from '../../results/reports/html.js'
 import { writeJunit } from '../../results/reports/junit.js'
@@ -61,11 +62,17 @@ export function register(program: Command, setExitCode: SetExitCode): void {
       const config = await loadConfig(flags.config)
       const options = buildRunOptions(flags, config)
       const metricsOptions = parseMetricsFlags(flags)
-      let lastLine: string | undefined
-      const chrome = createCliRunChrome(() => lastLine ?? '', 'interrupted: stopping sends, aborting in-flight requests, writing a partial summary')
+      let latest: RunProgress | undefined
+      // A TTY gets the live view (bar, ETA, percentiles, phase); a log gets one line every 5 s.
+      const chrome = createCliRunChrome(
+        () => (latest === undefined ? '' : renderLiveView(latest)),
+        'interrupted: stopping sends, aborting in-flight requests, writing a partial summary',
+        process.stderr,
+        () => (latest === undefined ? '' : renderProgressLine(latest)),
+      )
       if (flags.quiet !== true) {
         options.onProgress = (progress) => {
-          lastLine = renderProgressLine(progress)
+          latest = progress
           chrome.progress()
         }
       }

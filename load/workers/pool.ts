@@ -312,7 +312,10 @@ function reportProgress(options: RunOptions, states: readonly WorkerState[], ela
   if (known.length === 0) return
   const sum = (pick: (entry: RunProgress) => number): number => known.reduce((total, entry) => total + pick(entry), 0)
   const spends = known.map((entry) => entry.spendUsd)
-  const ttfts = known.map((entry) => entry.ttftP95Ms).filter((value): value is number => value !== null)
+  const worst = (pick: (entry: RunProgress) => number | null): number | null => {
+    const values = known.map(pick).filter((value): value is number => value !== null)
+    return values.length === 0 ? null : Math.max(...values)
+  }
   options.onProgress({
     scheduled: sum((entry) => entry.scheduled),
     sent: sum((entry) => entry.sent),
@@ -320,8 +323,11 @@ function reportProgress(options: RunOptions, states: readonly WorkerState[], ela
     errors: sum((entry) => entry.errors),
     abandoned: sum((entry) => entry.abandoned),
     dropped: sum((entry) => entry.dropped),
-    // The worst worker's p95: a bound for the progress line, not the merged figure (the summary has that).
-    ttftP95Ms: ttfts.length === 0 ? null : Math.max(...ttfts),
+    // The worst worker's percentiles: a bound for the live view, not the merged figure (the summary has that).
+    ttftP95Ms: worst((entry) => entry.ttftP95Ms),
+    ttftP50Ms: worst((entry) => entry.ttftP50Ms),
+    e2eP95Ms: worst((entry) => entry.e2eP95Ms),
+    phase: known.find((entry) => entry.phase !== undefined)?.phase,
     spendUsd: spends.includes('unknown') ? 'unknown' : spends.reduce<number>((total, usd) => total + (usd as number), 0),
     elapsedMs,
     plannedMs,
