@@ -1,4 +1,7 @@
 // Small helpers shared by CLI commands: number parsing with one-line errors, signals, prompts.
+import type { RunProgress } from '../load/run.js'
+import { renderLiveView } from '../results/reports/live-view.js'
+import { renderProgressLine } from '../results/reports/terminal.js'
 import { createInterface } from 'node:readline/promises'
 import { UserError } from '../core/errors.js'
 
@@ -138,4 +141,25 @@ export function createCliRunChrome(
     done: () => printer.done(),
     dispose: () => signals.dispose(),
   }
+}
+
+/**
+ * The chrome of `run` and `drill`: the live view on a TTY, a plain line every 5 s otherwise, and
+ * the progress callback to hand to the run (undefined with --quiet).
+ */
+export function createLiveRunChrome(interruptedMessage: string, quiet: boolean): { chrome: CliRunChrome; onProgress: ((progress: RunProgress) => void) | undefined } {
+  let latest: RunProgress | undefined
+  const chrome = createCliRunChrome(
+    () => (latest === undefined ? '' : renderLiveView(latest)),
+    interruptedMessage,
+    process.stderr,
+    () => (latest === undefined ? '' : renderProgressLine(latest)),
+  )
+  const onProgress = quiet
+    ? undefined
+    : (progress: RunProgress): void => {
+        latest = progress
+        chrome.progress()
+      }
+  return { chrome, onProgress }
 }

@@ -14,22 +14,24 @@ const ZERO_TIMING = {
   decodeMsPerSequence: 0,
 }
 
+const INSTANT: MockProfile = {
+  name: 'instant',
+  description: 'no delays, no capacity limit: each answer is written at once (benchmarks of the client side)',
+  models: ['mock-instant', ...DEFAULT_MODELS],
+  strictModels: false,
+  priceAs: 'gpt-4o-mini',
+  contextWindow: 128_000,
+  defaultOutputTokens: 64,
+  capacity: 1_000_000,
+  maxQueue: 0,
+  timing: ZERO_TIMING,
+  exact: { ttftMs: 0, itlMs: 0 },
+  retryAfterSeconds: 1,
+  maxBodyBytes: 8 * 1024 * 1024,
+}
+
 export const MOCK_PROFILES: Record<string, MockProfile> = {
-  instant: {
-    name: 'instant',
-    description: 'no delays, no capacity limit: each answer is written at once (benchmarks of the client side)',
-    models: ['mock-instant', ...DEFAULT_MODELS],
-    strictModels: false,
-    priceAs: 'gpt-4o-mini',
-    contextWindow: 128_000,
-    defaultOutputTokens: 64,
-    capacity: 1_000_000,
-    maxQueue: 0,
-    timing: ZERO_TIMING,
-    exact: { ttftMs: 0, itlMs: 0 },
-    retryAfterSeconds: 1,
-    maxBodyBytes: 8 * 1024 * 1024,
-  },
+  instant: INSTANT,
   fast: {
     name: 'fast',
     description: 'a fast local server: TTFT ~10 ms, ~500 tokens/s per stream, 256 sequences',
@@ -111,20 +113,12 @@ export const MOCK_PROFILES: Record<string, MockProfile> = {
     retryAfterSeconds: 1,
     maxBodyBytes: 8 * 1024 * 1024,
   },
+  // Instant, but it reads the table in the prompt (adapters/mock/oracle.ts); last, so the list keeps its order.
   oracle: {
+    ...INSTANT,
     name: 'oracle',
     description: 'answers table questions in the prompt with a naive CSV reader (split on newlines and commas), at once: answer accuracy tests',
     models: ['mock-oracle', ...DEFAULT_MODELS],
-    strictModels: false,
-    priceAs: 'gpt-4o-mini',
-    contextWindow: 128_000,
-    defaultOutputTokens: 64,
-    capacity: 1_000_000,
-    maxQueue: 0,
-    timing: ZERO_TIMING,
-    exact: { ttftMs: 0, itlMs: 0 },
-    retryAfterSeconds: 1,
-    maxBodyBytes: 8 * 1024 * 1024,
     behaviour: 'oracle',
   },
 }

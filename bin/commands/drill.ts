@@ -9,10 +9,7 @@ import { writeDrillHtml } from '../../results/reports/drill-html.js'
 import { renderDrillTerminal } from '../../results/reports/drill-terminal.js'
 import { writeHtmlReport } from '../../results/reports/html.js'
 import { writeJunit, type JunitCase } from '../../results/reports/junit.js'
-import { renderProgressLine } from '../../results/reports/terminal.js'
-import { renderLiveView } from '../../results/reports/live-view.js'
-import type { RunProgress } from '../../load/run.js'
-import { confirmOnTty, createCliRunChrome, parseNumberFlag } from '../cli-helpers.js'
+import { confirmOnTty, createLiveRunChrome, parseNumberFlag } from '../cli-helpers.js'
 import { EXIT_INTERRUPTED, EXIT_OK, EXIT_THRESHOLDS_FAILED, type SetExitCode } from '../exit-codes.js'
 import { parseSlo } from '../run-options.js'
 
@@ -163,19 +160,8 @@ export function register(program: Command, setExitCode: SetExitCode): void {
     .option('--quiet', 'no live progress')
     .action(async (flags: DrillFlags) => {
       const options = buildDrillOptions(flags)
-      let latest: RunProgress | undefined
-      const chrome = createCliRunChrome(
-        () => (latest === undefined ? '' : renderLiveView(latest)),
-        'interrupted: stopping the drill and writing a partial report',
-        process.stderr,
-        () => (latest === undefined ? '' : renderProgressLine(latest)),
-      )
-      if (flags.quiet !== true) {
-        options.onProgress = (progress) => {
-          latest = progress
-          chrome.progress()
-        }
-      }
+      const { chrome, onProgress } = createLiveRunChrome('interrupted: stopping the drill and writing a partial report', flags.quiet === true)
+      if (onProgress !== undefined) options.onProgress = onProgress
       options.log = chrome.log
       options.signal = chrome.signal
       options.confirm = confirmOnTty

@@ -1,15 +1,14 @@
 // `gauntlet run`: traffic x target -> run folder, terminal summary, exit code from thresholds.
 import type { Command } from 'commander'
 import { loadConfig } from '../../load/config.js'
-import { run, type RunProgress } from '../../load/run.js'
-import { renderLiveView } from '../../results/reports/live-view.js'
+import { run } from '../../load/run.js'
 import { scheduleCliOptions } from '../../load/schedules/registry.js'
 import { writeHtmlReport } from '../../results/reports/html.js'
 import { writeJunit } from '../../results/reports/junit.js'
-import { renderProgressLine, renderTerminalSummary } from '../../results/reports/terminal.js'
+import { renderTerminalSummary } from '../../results/reports/terminal.js'
 import { parseMetricsFlags, type MetricsFlags } from '../../results/metrics/flags.js'
 import type { LiveMetrics } from '../../results/metrics/live.js'
-import { collect, confirmOnTty, createCliRunChrome } from '../cli-helpers.js'
+import { collect, confirmOnTty, createLiveRunChrome } from '../cli-helpers.js'
 import { EXIT_INTERRUPTED, EXIT_OK, EXIT_THRESHOLDS_FAILED, type SetExitCode } from '../exit-codes.js'
 import { buildRunOptions, type RunFlags } from '../run-options.js'
 
@@ -62,20 +61,9 @@ export function register(program: Command, setExitCode: SetExitCode): void {
       const config = await loadConfig(flags.config)
       const options = buildRunOptions(flags, config)
       const metricsOptions = parseMetricsFlags(flags)
-      let latest: RunProgress | undefined
       // A TTY gets the live view (bar, ETA, percentiles, phase); a log gets one line every 5 s.
-      const chrome = createCliRunChrome(
-        () => (latest === undefined ? '' : renderLiveView(latest)),
-        'interrupted: stopping sends, aborting in-flight requests, writing a partial summary',
-        process.stderr,
-        () => (latest === undefined ? '' : renderProgressLine(latest)),
-      )
-      if (flags.quiet !== true) {
-        options.onProgress = (progress) => {
-          latest = progress
-          chrome.progress()
-        }
-      }
+      const { chrome, onProgress } = createLiveRunChrome('interrupted: stopping sends, aborting in-flight requests, writing a partial summary', flags.quiet === true)
+      if (onProgress !== undefined) options.onProgress = onProgress
       options.log = chrome.log
       options.signal = chrome.signal
       options.confirm = confirmOnTty

@@ -1,4 +1,5 @@
 // The run summary as text for a terminal or a CI log: verdict first, then the detail.
+import type { LiveFigures } from './live-view.js'
 import { accuracyLines } from '../accuracy/terminal-lines.js'
 import type { LatencyMetric, Summary } from '../summary.js'
 import { formatCount, formatDuration, formatMsValue, formatNumber, formatPercent, formatUsd, table } from './format.js'
@@ -120,18 +121,7 @@ export function renderTerminalSummary(summary: Summary, options: { outDir?: stri
 }
 
 /** One status line for live progress. */
-export function renderProgressLine(p: {
-  elapsedMs: number
-  plannedMs: number | null
-  sent: number
-  inFlight: number
-  completed: number
-  errors: number
-  abandoned: number
-  dropped: number
-  ttftP95Ms: number | null
-  spendUsd: number | 'unknown'
-}): string {
+export function renderProgressLine(p: Omit<LiveFigures, 'ttftP50Ms' | 'e2eP95Ms' | 'phase'>): string {
   const rate = p.elapsedMs > 0 ? (p.sent / p.elapsedMs) * 1000 : 0
   return (
     `${formatDuration(p.elapsedMs)}${p.plannedMs === null ? '' : ` / ${formatDuration(p.plannedMs)}`}  sent ${formatNumber(p.sent)}  in flight ${formatNumber(p.inFlight)}  ` +

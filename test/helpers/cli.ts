@@ -40,3 +40,18 @@ export function runCli(
     options.onSpawn?.(child)
   })
 }
+
+/** An `onSpawn` that kills the child with `signal` once the file at `path` holds more than `lines` lines. */
+export function killAfterLines(path: string, lines: number, signal: NodeJS.Signals = 'SIGKILL'): (child: ReturnType<typeof spawn>) => void {
+  return (child) => {
+    const timer = setInterval(async () => {
+      const { readFile } = await import('node:fs/promises')
+      const text = await readFile(path, 'utf8').catch(() => '')
+      if (text.split('\n').filter((line) => line !== '').length > lines) {
+        clearInterval(timer)
+        child.kill(signal)
+      }
+    }, 50)
+    child.on('close', () => clearInterval(timer))
+  }
+}

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest'
 import type { DrillDocument } from '../../results/drill/index.js'
 import type { Summary } from '../../results/summary.js'
 import type { Sample } from '../../results/types.js'
-import { runCli } from '../helpers/cli.js'
+import { killAfterLines, runCli } from '../helpers/cli.js'
 
 const FLAGS = ['drill', '--mock', 'fast', '--employees', '200000', '--time-scale', '360', '--seed', '5', '--quiet']
 
@@ -20,18 +20,7 @@ describe('drill --resume', () => {
   it('continues a killed drill: every request once, phases judged over the whole drill', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'gauntlet-drill-resume-')), 'drill')
     const records = join(out, 'records.jsonl')
-    const killed = await runCli([...FLAGS, '--out', out], {
-      timeoutMs: 90_000,
-      onSpawn: (child) => {
-        const timer = setInterval(async () => {
-          if ((await lines(records)).length > 60) {
-            clearInterval(timer)
-            child.kill('SIGKILL')
-          }
-        }, 50)
-        child.on('close', () => clearInterval(timer))
-      },
-    })
+    const killed = await runCli([...FLAGS, '--out', out], { timeoutMs: 90_000, onSpawn: killAfterLines(records, 60) })
     expect(killed.signal).toBe('SIGKILL')
     const resumed = await runCli([...FLAGS, '--resume', out], { timeoutMs: 90_000 })
     expect([0, 99], resumed.stderr).toContain(resumed.code)

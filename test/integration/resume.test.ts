@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { Summary } from '../../results/summary.js'
 import type { Sample } from '../../results/types.js'
-import { runCli } from '../helpers/cli.js'
+import { killAfterLines, runCli } from '../helpers/cli.js'
 
 // 200 requests over 4 s, each ~580 ms on the exact mock (200 ms + 19 × 20 ms).
 const FLAGS = ['run', '--shape', 'rate=50,input=32,output=20,duration=4s', '--mock', 'exact', '--patience', 'off', '--quiet', '--no-report']
@@ -20,17 +20,7 @@ describe('run --resume', () => {
   it('continues a SIGKILLed run: every request recorded once, one summary, the gap noted', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'gauntlet-resume-')), 'run')
     const records = join(out, 'records.jsonl')
-    const killed = await runCli([...FLAGS, '--out', out], {
-      onSpawn: (child) => {
-        const timer = setInterval(async () => {
-          if ((await recordLines(records)).length > 60) {
-            clearInterval(timer)
-            child.kill('SIGKILL')
-          }
-        }, 50)
-        child.on('close', () => clearInterval(timer))
-      },
-    })
+    const killed = await runCli([...FLAGS, '--out', out], { onSpawn: killAfterLines(records, 60) })
     expect(killed.signal).toBe('SIGKILL')
     const before = (await recordLines(records)).length - 1
     expect(before).toBeGreaterThan(55)
