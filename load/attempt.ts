@@ -75,7 +75,11 @@ class Attempt implements ExchangeHandler, Abortable {
   private abortedBy: 'ttft' | 'e2e' | 'limit' | 'run' | undefined
   /** The run's reason when it cut the attempt (Ctrl-C, or the end of `--grace`). */
   private runReason: Error | undefined
-  private limitTimer: NodeJS.Timeout | undefined
+  /** When the request limit (`requestTimeoutMs` after the send) falls, ms from run start. */
+  private limitAtMs: number | undefined
+  /** What the one timer is set for: the earlier of the user's deadline and the request limit. */
+  private timerAtMs: number | undefined
+  private timerFor: 'ttft' | 'e2e' | 'limit' | undefined
   private sentAtMs = 0
   private status: number | undefined
   private headersAtMs: number | undefined
@@ -100,16 +104,9 @@ class Attempt implements ExchangeHandler, Abortable {
   start(): void {
     const { options } = this
     this.sentAtMs = this.elapsed()
+    if (options.requestTimeoutMs !== undefined) this.limitAtMs = this.sentAtMs + options.requestTimeoutMs
     if (options.ttftDeadlineMs !== undefined) this.arm(options.ttftDeadlineMs, 'ttft')
-    else if (options.e2eDeadlineMs !== undefined) this.arm(options.e2eDeadlineMs, 'e2e')
-    if (options.requestTimeoutMs !== undefined) {
-      this.limitTimer = setTimeout(() => {
-        this.limitTimer = undefined
-        if (this.settled || this.abortedBy !== undefined) return
-        this.abortedBy = 'limit'
-        this.exchange?.abort(new Error('request timeout'))
-      }, options.requestTimeoutMs)
-    }
+    else this.arm(options.e2eDeadlineMs, 'e2e')
     const adapter = options.adapter
     try {
       this.exchange = adapter.send === undefined ? this.streamFallback(adapter) : adapter.send(options.request, this)
@@ -131,14 +128,29 @@ class Attempt implements ExchangeHandler, Abortable {
     this.exchange?.abort(reason)
   }
 
-  private arm(deadlineMs: number, reason: 'ttft' | 'e2e'): void {
+  /**
+   * One timer per attempt (the hot path): set for the earlier of the user's deadline (none:
+   * `undefined`) and the request limit; kept as it is when that does not change.
+   */
+  private arm(deadlineMs: number | undefined, reason: 'ttft' | 'e2e'): void {
+    let atMs = deadlineMs
+    let why: 'ttft' | 'e2e' | 'limit' = reason
+    if (this.limitAtMs !== undefined && (atMs === undefined || this.limitAtMs < atMs)) {
+      atMs = this.limitAtMs
+      why = 'limit'
+    }
+    if (this.timer !== undefined && this.timerAtMs === atMs && this.timerFor === why) return
     if (this.timer !== undefined) clearTimeout(this.timer)
+    this.timer = undefined
+    this.timerAtMs = atMs
+    this.timerFor = why
+    if (atMs === undefined) return
     this.timer = setTimeout(() => {
       this.timer = undefined
       if (this.settled || this.abortedBy !== undefined) return
-      this.abortedBy = reason
-      this.exchange?.abort(new Error(`user gave up waiting (${reason})`))
-    }, Math.max(0, deadlineMs - this.elapsed()))
+      this.abortedBy = why
+      this.exchange?.abort(new Error(why === 'limit' ? 'request timeout' : `user gave up waiting (${why})`))
+    }, Math.max(0, atMs - this.elapsed()))
   }
 
   onResponseStart(status: number, headers: Record<string, string>): void {
@@ -153,13 +165,8 @@ class Attempt implements ExchangeHandler, Abortable {
     const now = this.elapsed()
     if (this.firstTokenAtMs === undefined) {
       this.firstTokenAtMs = now
-      if (this.options.ttftDeadlineMs !== undefined) {
-        if (this.options.e2eDeadlineMs !== undefined) this.arm(this.options.e2eDeadlineMs, 'e2e')
-        else if (this.timer !== undefined) {
-          clearTimeout(this.timer)
-          this.timer = undefined
-        }
-      }
+      // The TTFT deadline is met: from here only the e2e deadline (if any) and the limit count.
+      if (this.options.ttftDeadlineMs !== undefined) this.arm(this.options.e2eDeadlineMs, 'e2e')
     } else if (this.lastChunkAtMs !== undefined) {
       this.itlMs.push(now - this.lastChunkAtMs)
     }
@@ -190,7 +197,6 @@ class Attempt implements ExchangeHandler, Abortable {
     this.settled = true
     const endAtMs = this.elapsed()
     if (this.timer !== undefined) clearTimeout(this.timer)
-    if (this.limitTimer !== undefined) clearTimeout(this.limitTimer)
     this.leaveGroup?.()
     this.resolve(this.result(endAtMs, error))
   }

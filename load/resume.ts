@@ -40,7 +40,12 @@ export async function readCheckpoint(dirText: string): Promise<Checkpoint> {
   if (!existsSync(path)) throw new UserError('FILE_NOT_FOUND', `--resume ${dirText}: no records.jsonl there; give the folder of the run to continue (its --out)`)
   const summaryPath = join(dir, 'summary.json')
   if (existsSync(summaryPath)) {
-    const summary = JSON.parse(await readFile(summaryPath, 'utf8')) as { partial?: boolean }
+    let summary: { partial?: boolean }
+    try {
+      summary = JSON.parse(await readFile(summaryPath, 'utf8')) as { partial?: boolean }
+    } catch {
+      throw new UserError('CONFIG_INVALID', `--resume ${dirText}: summary.json there is not JSON; delete it to resume from records.jsonl, or start a new run`)
+    }
     if (summary.partial !== true) throw new UserError('USAGE_INVALID', `--resume ${dirText}: that run finished (summary.json is not partial); start a new run instead`)
   }
   const text = await readFile(path, 'utf8')

@@ -2,7 +2,7 @@
 import { createRandom, type Random } from '../../core/random.js'
 import { includesZero, type BootstrapOptions, type DifferenceEstimate } from '../bootstrap.js'
 import type { TargetData } from './collector.js'
-import type { CompareRow, CompareSection, RowUnit } from './types.js'
+import type { CompareRow } from './types.js'
 
 /** Fewer values than this on a side: no verdict for that target in that row. */
 export const MIN_VALUES = 5
@@ -12,16 +12,8 @@ function resamplesFor(requested: number, totalValues: number): number {
   return Math.max(200, Math.min(requested, Math.floor(40_000_000 / Math.max(1, totalValues))))
 }
 
-export interface RowSpec {
-  id: string
-  section: CompareSection
-  label: string
-  definition: string
-  unit: RowUnit
-  better: 'lower' | 'higher'
-  values: (number | null)[]
-  counts: number[]
-  details?: (string | null)[]
+/** What a row builder gives `decide`: the row's own fields (see CompareRow) and how to judge it. */
+export interface RowSpec extends Pick<CompareRow, 'id' | 'section' | 'label' | 'definition' | 'unit' | 'better' | 'values' | 'counts' | 'details'> {
   /** Why a target cannot take part, by index (e.g. spend unknown). */
   excluded?: Map<number, string>
   /** All targets out, with this reason. */

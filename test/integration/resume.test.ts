@@ -58,6 +58,13 @@ describe('run --resume', () => {
     expect(missing.code).toBe(2)
     expect(missing.stderr.trim().split('\n')).toHaveLength(1)
     expect(missing.stderr).toMatch(/no records\.jsonl there/)
+    // A summary.json cut or edited by hand: one line, not a stack trace.
+    const { writeFile } = await import('node:fs/promises')
+    await writeFile(join(out, 'summary.json'), '{oops')
+    const corrupt = await runCli(['run', '--shape', 'rate=20,input=32,output=4,requests=4', '--mock', 'exact', '--quiet', '--resume', out])
+    expect(corrupt.code).toBe(2)
+    expect(corrupt.stderr.trim().split('\n')).toHaveLength(1)
+    expect(corrupt.stderr).toMatch(/summary\.json there is not JSON; delete it to resume/)
     // A partial run (stopped by its time limit) resumed with another seed: not the same run.
     const partial = join(mkdtempSync(join(tmpdir(), 'gauntlet-resume-')), 'partial')
     const cut = await runCli(['run', '--shape', 'rate=20,input=32,output=4,requests=40', '--mock', 'exact', '--quiet', '--no-report', '--max-duration', '300ms', '--out', partial])

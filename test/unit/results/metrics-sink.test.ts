@@ -2,7 +2,7 @@
 // tokens and spend by every attempt, histograms in seconds, phase, labels without URLs.
 import { describe, expect, it } from 'vitest'
 import { createPrometheusSink } from '../../../results/metrics/prometheus-sink.js'
-import { parseExposition, sumOf } from '../../../results/metrics/parse-text.js'
+import { parseExposition, sumOf } from '../../helpers/prometheus-text.js'
 import { createRunMetrics } from '../../../results/metrics/registry.js'
 import type { Sample } from '../../../results/types.js'
 

@@ -1,5 +1,5 @@
 // Reads Prometheus text exposition (0.0.4) back into series: strict enough to reject a malformed
-// line, small enough to read. Used to check what /metrics and `export --format prom` serve.
+// line, small enough to read. The tests use it to check what /metrics and `export --format prom` serve.
 
 export interface ParsedSeries {
   name: string
