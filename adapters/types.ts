@@ -36,6 +36,8 @@ export type FinishReason = 'stop' | 'length' | 'content-filter' | 'tool-calls' |
 export interface Usage {
   inputTokens?: number
   cachedInputTokens?: number
+  /** Written to the prompt cache by this request (Anthropic `cache_creation_input_tokens`; part of inputTokens). */
+  cacheWriteInputTokens?: number
   outputTokens?: number
   reasoningTokens?: number
 }

@@ -54,12 +54,14 @@ export function mergeAnthropicUsage(counts: AnthropicUsageCounts, value: unknown
 /**
  * In our Usage (OpenAI's convention), `inputTokens` is the whole prompt and `cachedInputTokens`
  * the part read from cache: input = input_tokens + cache_read + cache_creation; cached =
- * cache_read. Anthropic does not report thinking tokens apart: `reasoningTokens` stays undefined.
+ * cache_read; cache writes = cache_creation (priced apart). Anthropic does not report thinking
+ * tokens apart: `reasoningTokens` stays undefined.
  */
 export function toUsage(counts: AnthropicUsageCounts): Usage | undefined {
   const usage: Usage = {}
   if (counts.input !== undefined) usage.inputTokens = counts.input + (counts.cacheRead ?? 0) + (counts.cacheCreation ?? 0)
   if (counts.cacheRead !== undefined) usage.cachedInputTokens = counts.cacheRead
+  if (counts.cacheCreation !== undefined) usage.cacheWriteInputTokens = counts.cacheCreation
   if (counts.output !== undefined) usage.outputTokens = counts.output
   return Object.keys(usage).length === 0 ? undefined : usage
 }

@@ -1,4 +1,5 @@
 // Anthropic Messages as the mock speaks it: request parsing, error bodies, SSE event framing.
+import { promptBlocks, wrongType } from './anthropic-blocks.js'
 import { kindForStatus } from './openai.js'
 import {
   isPlainObject,
@@ -9,8 +10,12 @@ import {
   type FramerContext,
   type MockFailure,
   type ParsedChat,
+  type PromptBlock,
   type ProtocolCodec,
 } from './protocol.js'
+
+/** Anthropic refuses requests with more `cache_control` blocks than this. */
+const MAX_BREAKPOINTS = 4
 
 const ERRORS: Record<FailureKind, { status: number; type: string }> = {
   invalid_request: { status: 400, type: 'invalid_request_error' },
@@ -32,28 +37,6 @@ function required(param: string): MockFailure {
   return { kind: 'invalid_request', param, message: `${param}: Field required` }
 }
 
-function wrongType(param: string, expected: string, value: unknown): MockFailure {
-  return { kind: 'invalid_request', param, message: `${param}: Input should be ${expected} (got ${jsonTypeName(value)})` }
-}
-
-/** Text of a `content` / `system` value: a string or an array of blocks (only text blocks count). */
-function textBlocks(content: unknown, param: string): string[] | MockFailure {
-  if (typeof content === 'string') return [content]
-  if (!Array.isArray(content)) return wrongType(param, 'a valid string or list of content blocks', content)
-  const parts: string[] = []
-  for (let i = 0; i < content.length; i++) {
-    const block: unknown = content[i]
-    if (!isPlainObject(block) || typeof block['type'] !== 'string') {
-      return wrongType(`${param}.${i}`, 'an object with a string "type"', block)
-    }
-    if (block['type'] === 'text') {
-      if (typeof block['text'] !== 'string') return wrongType(`${param}.${i}.text`, 'a valid string', block['text'])
-      parts.push(block['text'])
-    }
-  }
-  return parts
-}
-
 function parse(body: unknown): ParsedChat | MockFailure {
   if (!isPlainObject(body)) {
     return { kind: 'invalid_request', message: `The request body must be a JSON object, but got ${jsonTypeName(body)}.` }
@@ -69,6 +52,7 @@ function parse(body: unknown): ParsedChat | MockFailure {
   if (messages === undefined) return required('messages')
   if (!Array.isArray(messages)) return wrongType('messages', 'a valid list', messages)
   if (messages.length === 0) return { kind: 'invalid_request', param: 'messages', message: 'messages: at least one message is required' }
+  let blocks: PromptBlock[] = []
   const parsedMessages: ParsedChat['messages'] = []
   for (let i = 0; i < messages.length; i++) {
     const message: unknown = messages[i]
@@ -79,25 +63,34 @@ function parse(body: unknown): ParsedChat | MockFailure {
       return { kind: 'invalid_request', param: `messages.${i}.role`, message: `messages.${i}.role: Input should be 'user' or 'assistant'` }
     }
     if (message['content'] === undefined) return required(`messages.${i}.content`)
-    const parts = textBlocks(message['content'], `messages.${i}.content`)
-    if (!Array.isArray(parts)) return parts
-    parsedMessages.push({ role, parts })
+    const messageBlocks = promptBlocks(role, message['content'], `messages.${i}.content`)
+    if (!Array.isArray(messageBlocks)) return messageBlocks
+    for (const block of messageBlocks) blocks.push(block)
+    parsedMessages.push({ role, parts: messageBlocks.flatMap((block) => block.parts) })
   }
-  let system: string[] = []
+  const system: string[] = []
   if (body['system'] !== undefined && body['system'] !== null) {
-    const parts = textBlocks(body['system'], 'system')
-    if (!Array.isArray(parts)) return parts
-    system = parts
+    // The system blocks come first in the prompt, so first in the cache's chain.
+    const systemBlocks = promptBlocks('system', body['system'], 'system')
+    if (!Array.isArray(systemBlocks)) return systemBlocks
+    blocks = systemBlocks.concat(blocks)
+    for (const block of systemBlocks) system.push(...block.parts)
+  }
+  const breakpoints = blocks.filter((block) => block.breakpoint).length
+  if (breakpoints > MAX_BREAKPOINTS) {
+    return { kind: 'invalid_request', message: `A maximum of ${MAX_BREAKPOINTS} blocks with cache_control may be provided. Found ${breakpoints}.` }
   }
   const stream = body['stream']
   if (stream !== undefined && stream !== null && typeof stream !== 'boolean') return wrongType('stream', 'a valid boolean', stream)
-  return { model, system, messages: parsedMessages, maxTokens, stream: stream === true, includeUsage: true }
+  return { model, system, messages: parsedMessages, blocks, maxTokens, stream: stream === true, includeUsage: true }
 }
 
 const stopReason = (finish: FinishKind): string => (finish === 'length' ? 'max_tokens' : 'end_turn')
 
-function usageJson(inputTokens: number, outputTokens: number): string {
-  return `{"input_tokens":${inputTokens},"cache_creation_input_tokens":0,"cache_read_input_tokens":0,"output_tokens":${outputTokens}}`
+/** Anthropic's `input_tokens` excludes cache reads and writes: together they are the whole prompt. */
+function usageJson(context: FramerContext, outputTokens: number): string {
+  const { inputTokens, cachedInputTokens: read, cacheWriteInputTokens: write } = context
+  return `{"input_tokens":${inputTokens - read - write},"cache_creation_input_tokens":${write},"cache_read_input_tokens":${read},"output_tokens":${outputTokens}}`
 }
 
 function framer(context: FramerContext): AnswerFramer {
@@ -107,19 +100,19 @@ function framer(context: FramerContext): AnswerFramer {
   return {
     start: () =>
       `event: message_start\ndata: {"type":"message_start","message":{"id":"${context.id}","type":"message","role":"assistant",` +
-      `"model":${model},"content":[],"stop_reason":null,"stop_sequence":null,"usage":${usageJson(context.inputTokens, 0)}}}\n\n` +
+      `"model":${model},"content":[],"stop_reason":null,"stop_sequence":null,"usage":${usageJson(context, 0)}}}\n\n` +
       'event: content_block_start\ndata: {"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}\n\n' +
       'event: ping\ndata: {"type":"ping"}\n\n',
     token: (pieceJson) => tokenHead + pieceJson + tokenTail,
     end: (finish, outputTokens, omitTerminator) =>
       'event: content_block_stop\ndata: {"type":"content_block_stop","index":0}\n\n' +
       `event: message_delta\ndata: {"type":"message_delta","delta":{"stop_reason":"${stopReason(finish)}","stop_sequence":null},` +
-      `"usage":${usageJson(context.inputTokens, outputTokens)}}\n\n` +
+      `"usage":${usageJson(context, outputTokens)}}\n\n` +
       (omitTerminator ? '' : 'event: message_stop\ndata: {"type":"message_stop"}\n\n'),
     body: (text, finish, outputTokens) =>
       `{"id":"${context.id}","type":"message","role":"assistant","model":${model},` +
       `"content":[{"type":"text","text":${JSON.stringify(text)}}],"stop_reason":"${stopReason(finish)}","stop_sequence":null,` +
-      `"usage":${usageJson(context.inputTokens, outputTokens)}}`,
+      `"usage":${usageJson(context, outputTokens)}}`,
   }
 }
 

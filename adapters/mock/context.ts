@@ -1,5 +1,6 @@
-// What the parts of one mock server share: settings, scheduler, rate limiter, counters, exchange.
+// What the parts of one mock server share: settings, scheduler, rate limiter, prefix cache, counters, exchange.
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { MockPrefixCacheState } from './prompt-cache.js'
 import type { ProtocolCodec } from './protocol.js'
 import type { RateLimiter } from './rate-limit.js'
 import type { MockScheduler } from './scheduler.js'
@@ -16,6 +17,8 @@ export type MockCounters = Pick<
   | 'errors'
   | 'cancelled'
   | 'inputTokens'
+  | 'cachedInputTokens'
+  | 'cacheWriteInputTokens'
   | 'outputTokens'
   | 'tokensStreamed'
   | 'openStreams'
@@ -44,6 +47,8 @@ export interface MockContext {
   script: MockServerOptions['script']
   scheduler: MockScheduler
   limiter: RateLimiter | undefined
+  /** This server's prefix cache; undefined when the profile has `prefixCache: false`. */
+  prefixCache: MockPrefixCacheState | undefined
   counters: MockCounters
   /** Delayed scripted answers not sent yet; `close()` clears them. */
   pendingTimers: Set<ReturnType<typeof setTimeout>>
@@ -59,6 +64,8 @@ export function createMockCounters(): MockCounters {
     errors: 0,
     cancelled: 0,
     inputTokens: 0,
+    cachedInputTokens: 0,
+    cacheWriteInputTokens: 0,
     outputTokens: 0,
     tokensStreamed: 0,
     openStreams: 0,

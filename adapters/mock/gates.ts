@@ -2,12 +2,13 @@
 // They run in the vendors' order; the queue-full refusal, decided later by the scheduler, is here too.
 //
 //   body (413) ─► key (401) ─► UTF-8 / JSON / fields (400) ─► model (404) ─► x-gauntlet-* (400)
-//   ─► input tokens ─► context (400) ─► script hook (status?) ─► rate limit (429) ─► admitted
+//   ─► input tokens ─► context (400) ─► script hook (status?) ─► rate limit (429) ─► prefix cache ─► admitted
 import type { IncomingMessage } from 'node:http'
 import { encodingForModel } from '../../core/tokens.js'
 import type { MockContext, MockExchange } from './context.js'
 import { countInputTokens } from './input-tokens.js'
 import { oracleAnswer } from './oracle.js'
+import { prefillTokensOf, usePrefixCache } from './prompt-cache.js'
 import { answerPieces as oraclePieces } from './oracle-pieces.js'
 import { isFailure, type FinishKind, type MockFailure, type ParsedChat } from './protocol.js'
 import { retryHeaders, sendFailure, sendJson } from './reply.js'
@@ -30,6 +31,11 @@ export interface AdmittedChat {
   /** The counted text parts; they also key the output text. */
   texts: string[]
   inputTokens: number
+  /** Of `inputTokens`: read from the prefix cache, and written to it (prompt-cache.ts). */
+  cachedInputTokens: number
+  cacheWriteInputTokens: number
+  /** Prompt tokens the prefill pays for (cached ones at `cachedPrefillFactor`). */
+  prefillTokens: number
   outputTokens: number
   finish: FinishKind
   timing: SequenceTiming
@@ -136,8 +142,16 @@ export function admitChat(context: MockContext, exchange: MockExchange, body: Bo
     const problem = [headerOutput, headerTtft, headerItl].find((value) => typeof value === 'object')
     return refuse(problem as MockFailure)
   }
-  const texts = textsOf(parsed)
-  const inputTokens = countInputTokens(texts, encodingForModel(parsed.model))
+  const encoding = encodingForModel(parsed.model)
+  const texts: string[] = []
+  const blockTokens: number[] = []
+  let inputTokens = 0
+  for (const block of parsed.blocks) {
+    for (const part of block.parts) texts.push(part)
+    const tokens = countInputTokens(block.parts, encoding)
+    blockTokens.push(tokens)
+    inputTokens += tokens
+  }
   if (inputTokens > profile.contextWindow) {
     return refuse({ kind: 'context_length', message: 'context length exceeded', inputTokens, contextWindow: profile.contextWindow })
   }
@@ -200,8 +214,11 @@ export function admitChat(context: MockContext, exchange: MockExchange, body: Bo
     }
   }
 
-  const timing = timingOf(profile, inputTokens, scripted?.ttftMs ?? headerTtft, scripted?.itlMs ?? headerItl)
-  const admitted: AdmittedChat = { parsed, index, texts, inputTokens, outputTokens, finish, timing, rateHeaders, scripted }
+  // Admitted: only now does the prompt reach the cache (refused requests neither read nor fill it).
+  const use = usePrefixCache(context.prefixCache, codec.protocol, parsed.model, parsed.blocks, blockTokens)
+  const prefillTokens = prefillTokensOf(context.prefixCache, inputTokens, use.cachedInputTokens)
+  const timing = timingOf(profile, prefillTokens, scripted?.ttftMs ?? headerTtft, scripted?.itlMs ?? headerItl)
+  const admitted: AdmittedChat = { parsed, index, texts, inputTokens, ...use, prefillTokens, outputTokens, finish, timing, rateHeaders, scripted }
   if (answerPieces !== undefined) admitted.answerPieces = answerPieces
   return admitted
 }
@@ -266,11 +283,11 @@ function sendScriptedStatus(context: MockContext, exchange: MockExchange, script
 }
 
 /** A forced TTFT or ITL (script, else header) makes exact timing; the other comes from the profile. */
-function timingOf(profile: MockProfile, inputTokens: number, forcedTtft: number | undefined, forcedItl: number | undefined): SequenceTiming {
+function timingOf(profile: MockProfile, prefillTokens: number, forcedTtft: number | undefined, forcedItl: number | undefined): SequenceTiming {
   if (forcedTtft !== undefined || forcedItl !== undefined) {
     return {
       kind: 'exact',
-      ttftMs: forcedTtft ?? profile.exact?.ttftMs ?? idleTtftMs(profile, inputTokens),
+      ttftMs: forcedTtft ?? profile.exact?.ttftMs ?? idleTtftMs(profile, prefillTokens),
       itlMs: forcedItl ?? profile.exact?.itlMs ?? idleItlMs(profile),
     }
   }
@@ -279,10 +296,10 @@ function timingOf(profile: MockProfile, inputTokens: number, forcedTtft: number 
 }
 
 /** TTFT of a lone request on an idle simulated server: the default when only an ITL is forced. */
-function idleTtftMs(profile: MockProfile, inputTokens: number): number {
+function idleTtftMs(profile: MockProfile, prefillTokens: number): number {
   const { timing } = profile
-  const steps = Math.max(1, Math.ceil(inputTokens / timing.maxPrefillTokensPerStep))
-  return timing.overheadMs + steps * timing.decodeBaseMs + inputTokens * timing.prefillMsPerToken
+  const steps = Math.max(1, Math.ceil(prefillTokens / timing.maxPrefillTokensPerStep))
+  return timing.overheadMs + steps * timing.decodeBaseMs + prefillTokens * timing.prefillMsPerToken
 }
 
 function idleItlMs(profile: MockProfile): number {
@@ -314,13 +331,6 @@ function headerNumber(request: IncomingMessage, name: string, integer: boolean):
     }
   }
   return value
-}
-
-/** Every counted text part, in order: Anthropic `system`, then each message's text parts. */
-function textsOf(parsed: ParsedChat): string[] {
-  const texts = [...parsed.system]
-  for (const message of parsed.messages) texts.push(...message.parts)
-  return texts
 }
 
 /** The last user message's text (the oracle reads its table and question there). */

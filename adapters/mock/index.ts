@@ -6,6 +6,7 @@ export { countInputTokens, countTextTokens } from './input-tokens.js'
 export { mockText, mockTextKey } from './text.js'
 export type {
   MockExactTiming,
+  MockPrefixCache,
   MockProfile,
   MockProtocol,
   MockRateLimits,

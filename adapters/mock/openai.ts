@@ -1,4 +1,5 @@
 // OpenAI Chat Completions as the mock speaks it: request parsing, error bodies, chunk framing.
+import { missing, parseMessages, wrongType } from './openai-messages.js'
 import {
   isPlainObject,
   jsonTypeName,
@@ -9,8 +10,6 @@ import {
   type ParsedChat,
   type ProtocolCodec,
 } from './protocol.js'
-
-const ROLES = new Set(['system', 'developer', 'user', 'assistant', 'tool', 'function'])
 
 const STATUS_BY_KIND: Record<FailureKind, number> = {
   invalid_request: 400,
@@ -62,38 +61,6 @@ function codeFor(failure: MockFailure): string | null {
   }
 }
 
-function missing(param: string): MockFailure {
-  return { kind: 'invalid_request', param, code: 'missing_required_parameter', message: `Missing required parameter: '${param}'.` }
-}
-
-function wrongType(param: string, expected: string, value: unknown): MockFailure {
-  return {
-    kind: 'invalid_request',
-    param,
-    code: 'invalid_type',
-    message: `Invalid type for '${param}': expected ${expected}, but got ${jsonTypeName(value)} instead.`,
-  }
-}
-
-/** Text parts of a message's `content`: a string, null, or an array of parts (only text counts). */
-function contentParts(content: unknown, param: string): string[] | MockFailure {
-  if (content === undefined || content === null) return []
-  if (typeof content === 'string') return [content]
-  if (!Array.isArray(content)) return wrongType(param, 'a string or an array of content parts', content)
-  const parts: string[] = []
-  for (let i = 0; i < content.length; i++) {
-    const part: unknown = content[i]
-    if (!isPlainObject(part) || typeof part['type'] !== 'string') {
-      return wrongType(`${param}[${i}]`, 'an object with a string "type"', part)
-    }
-    if (part['type'] === 'text') {
-      if (typeof part['text'] !== 'string') return wrongType(`${param}[${i}].text`, 'a string', part['text'])
-      parts.push(part['text'])
-    }
-  }
-  return parts
-}
-
 function positiveInteger(body: Record<string, unknown>, param: string): number | undefined | MockFailure {
   const value = body[param]
   if (value === undefined || value === null) return undefined
@@ -127,25 +94,10 @@ function parse(body: unknown): ParsedChat | MockFailure {
       message: "Invalid 'messages': empty array. Expected an array with minimum length 1, but got an empty array instead.",
     }
   }
-  const parsedMessages: ParsedChat['messages'] = []
-  for (let i = 0; i < messages.length; i++) {
-    const message: unknown = messages[i]
-    const param = `messages[${i}]`
-    if (!isPlainObject(message)) return wrongType(param, 'an object', message)
-    const role = message['role']
-    if (role === undefined) return missing(`${param}.role`)
-    if (typeof role !== 'string' || !ROLES.has(role)) {
-      return {
-        kind: 'invalid_request',
-        param: `${param}.role`,
-        code: 'invalid_value',
-        message: `Invalid value: '${String(role)}'. Supported values are: 'system', 'developer', 'user', 'assistant', 'tool' and 'function'.`,
-      }
-    }
-    const parts = contentParts(message['content'], `${param}.content`)
-    if (!Array.isArray(parts)) return parts
-    parsedMessages.push({ role, parts })
-  }
+  const parsedMessages = parseMessages(messages)
+  if ('kind' in parsedMessages) return parsedMessages
+  const tools = body['tools']
+  if (tools !== undefined && tools !== null && !Array.isArray(tools)) return wrongType('tools', 'an array', tools)
   const maxCompletionTokens = positiveInteger(body, 'max_completion_tokens')
   if (typeof maxCompletionTokens === 'object') return maxCompletionTokens
   const maxTokens = positiveInteger(body, 'max_tokens')
@@ -174,16 +126,18 @@ function parse(body: unknown): ParsedChat | MockFailure {
   if (n !== undefined && n !== null && n !== 1) {
     return { kind: 'invalid_request', param: 'n', code: 'invalid_value', message: `Invalid 'n': the mock generates one choice; got ${JSON.stringify(n)}.` }
   }
-  const parsed: ParsedChat = { model, system: [], messages: parsedMessages, stream: stream === true, includeUsage }
+  const parsed: ParsedChat = { model, system: [], ...parsedMessages, stream: stream === true, includeUsage }
   const limit = maxCompletionTokens ?? maxTokens
   if (limit !== undefined) parsed.maxTokens = limit
   return parsed
 }
 
-function usageJson(inputTokens: number, outputTokens: number): string {
+/** `prompt_tokens` is the whole prompt; `cached_tokens` the part of it read from the prefix cache. */
+function usageJson(context: FramerContext, outputTokens: number): string {
+  const { inputTokens } = context
   return (
     `{"prompt_tokens":${inputTokens},"completion_tokens":${outputTokens},"total_tokens":${inputTokens + outputTokens},` +
-    `"prompt_tokens_details":{"cached_tokens":0,"audio_tokens":0},` +
+    `"prompt_tokens_details":{"cached_tokens":${context.cachedInputTokens},"audio_tokens":0},` +
     `"completion_tokens_details":{"reasoning_tokens":0,"audio_tokens":0,"accepted_prediction_tokens":0,"rejected_prediction_tokens":0}}`
   )
 }
@@ -203,7 +157,7 @@ function framer(context: FramerContext): AnswerFramer {
     end: (finish, outputTokens, omitTerminator) => {
       let text = `${head}{},"logprobs":null,"finish_reason":"${finish}"}]${usageNull}}\n\n`
       if (context.includeUsage) {
-        text += `data: ${envelope},"choices":[],"usage":${usageJson(context.inputTokens, outputTokens)}}\n\n`
+        text += `data: ${envelope},"choices":[],"usage":${usageJson(context, outputTokens)}}\n\n`
       }
       if (!omitTerminator) text += 'data: [DONE]\n\n'
       return text
@@ -211,7 +165,7 @@ function framer(context: FramerContext): AnswerFramer {
     body: (text, finish, outputTokens) =>
       `{"id":"${context.id}","object":"chat.completion","created":${context.created},"model":${JSON.stringify(context.model)},` +
       `"choices":[{"index":0,"message":{"role":"assistant","content":${JSON.stringify(text)},"refusal":null,"annotations":[]},` +
-      `"logprobs":null,"finish_reason":"${finish}"}],"usage":${usageJson(context.inputTokens, outputTokens)},` +
+      `"logprobs":null,"finish_reason":"${finish}"}],"usage":${usageJson(context, outputTokens)},` +
       `"service_tier":"default","system_fingerprint":"fp_gauntlet_mock"}`,
   }
 }

@@ -126,6 +126,15 @@ export const MOCK_PROFILES: Record<string, MockProfile> = {
 const nonNegative = z.number().finite().nonnegative()
 const positiveInt = z.number().int().positive()
 
+const prefixCacheSchema = z.union([
+  z.literal(false),
+  z.strictObject({
+    capacityTokens: z.number().int().nonnegative().optional(),
+    minTokens: z.number().int().nonnegative().optional(),
+    cachedPrefillFactor: z.number().finite().min(0).max(1).optional(),
+  }),
+])
+
 const profileSchema = z.strictObject({
   name: z.string().min(1),
   description: z.string(),
@@ -150,6 +159,7 @@ const profileSchema = z.strictObject({
     .optional(),
   retryAfterSeconds: nonNegative,
   maxBodyBytes: positiveInt,
+  prefixCache: prefixCacheSchema.optional(),
   behaviour: z.enum(['oracle']).optional(),
 })
 

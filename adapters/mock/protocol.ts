@@ -31,12 +31,26 @@ export interface MockFailure {
   contextWindow?: number
 }
 
+/**
+ * One block of the prompt as the prefix cache sees it: an OpenAI message, or one Anthropic system
+ * or content block. Its `parts` are the texts counted as input tokens.
+ */
+export interface PromptBlock {
+  /** What identifies it besides its text: role, block type, tool name. */
+  identity: string
+  parts: string[]
+  /** Anthropic `cache_control` on this block. */
+  breakpoint: boolean
+}
+
 export interface ParsedChat {
   model: string
   /** Anthropic top-level `system` text parts. */
   system: string[]
-  /** Each message's text parts, in order. */
+  /** Each message's text parts (tool call arguments and tool results too), in order. */
   messages: { role: string; parts: string[] }[]
+  /** Every counted part in prompt order, grouped into cache blocks (system first for Anthropic). */
+  blocks: PromptBlock[]
   maxTokens?: number
   stream: boolean
   /** OpenAI `stream_options.include_usage`. */
@@ -50,7 +64,12 @@ export interface FramerContext {
   model: string
   /** Epoch seconds. */
   created: number
+  /** The whole prompt, cache reads and writes included. */
   inputTokens: number
+  /** Read from the prefix cache (OpenAI `cached_tokens`, Anthropic `cache_read_input_tokens`). */
+  cachedInputTokens: number
+  /** Written to it (Anthropic `cache_creation_input_tokens`; always 0 for OpenAI). */
+  cacheWriteInputTokens: number
   includeUsage: boolean
 }
 

@@ -18,6 +18,8 @@ export type SequenceTiming = { kind: 'simulated' } | { kind: 'exact'; ttftMs: nu
 
 export interface SequenceRequest {
   inputTokens: number
+  /** Prompt tokens to prefill: fewer than `inputTokens` when part was cached (may be fractional). Default `inputTokens`. */
+  prefillTokens?: number
   outputTokens: number
   timing: SequenceTiming
   /** When the request arrived (timer ms); TTFT and overhead count from here. Default: now. */
@@ -125,7 +127,7 @@ export function createMockScheduler(options: MockSchedulerOptions): MockSchedule
   const admit = (sequence: Sequence): void => {
     const queueMs = sequence.state === 'queued' ? timer.now() - sequence.queuedAtMs : 0
     sequence.state = 'prefill'
-    sequence.prefillLeft = sequence.inputTokens
+    sequence.prefillLeft = sequence.prefillTokens
     running++
     notePeaks()
     prefilling.push(sequence)
@@ -280,6 +282,7 @@ export function createMockScheduler(options: MockSchedulerOptions): MockSchedule
       const sequence: Sequence = {
         state: 'arriving',
         inputTokens: Math.max(0, request.inputTokens),
+        prefillTokens: Math.max(0, request.prefillTokens ?? request.inputTokens),
         outputTokens: Math.max(0, request.outputTokens),
         emitted: 0,
         callbacks: request.callbacks,

@@ -17,6 +17,8 @@ export type SequenceState = 'arriving' | 'queued' | 'prefill' | 'decode' | 'time
 export interface Sequence {
   state: SequenceState
   inputTokens: number
+  /** Prompt tokens the prefill pays for (cached ones weighted down). */
+  prefillTokens: number
   outputTokens: number
   emitted: number
   callbacks: SequenceCallbacks

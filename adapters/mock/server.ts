@@ -12,6 +12,7 @@ import { anthropicCodec } from './anthropic.js'
 import { createMockCounters, type MockContext, type MockExchange } from './context.js'
 import { admitChat, readBody, rejectsKey } from './gates.js'
 import { openaiCodec } from './openai.js'
+import { createMockPrefixCache } from './prompt-cache.js'
 import { resolveMockProfile } from './profiles.js'
 import { createRateLimiter } from './rate-limit.js'
 import { sendFailure, sendJson } from './reply.js'
@@ -44,6 +45,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     script: options.script,
     scheduler: createMockScheduler({ profile, timer: systemMockTimer, random: createRandom(seed).fork('scheduler') }),
     limiter: profile.rateLimits === undefined ? undefined : createRateLimiter(profile.rateLimits),
+    prefixCache: createMockPrefixCache(profile),
     counters: createMockCounters(),
     pendingTimers: new Set(),
   }
@@ -160,6 +162,8 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
         errors: counters.errors,
         cancelled: counters.cancelled,
         inputTokens: counters.inputTokens,
+        cachedInputTokens: counters.cachedInputTokens,
+        cacheWriteInputTokens: counters.cacheWriteInputTokens,
         outputTokens: counters.outputTokens,
         tokensStreamed: counters.tokensStreamed,
         openStreams: counters.openStreams,

@@ -21,6 +21,8 @@ export function writeAnswer(context: MockContext, exchange: MockExchange, chat: 
     model: parsed.model,
     created: Math.floor(Date.now() / 1000),
     inputTokens,
+    cachedInputTokens: chat.cachedInputTokens,
+    cacheWriteInputTokens: chat.cacheWriteInputTokens,
     includeUsage: parsed.includeUsage,
   })
   // Oracle answers stream their own pieces (one per token); other answers the generated text.
@@ -55,8 +57,11 @@ export function writeAnswer(context: MockContext, exchange: MockExchange, chat: 
   }
 
   counters.inputTokens += inputTokens
+  counters.cachedInputTokens += chat.cachedInputTokens
+  counters.cacheWriteInputTokens += chat.cacheWriteInputTokens
   const handle = context.scheduler.submit({
     inputTokens,
+    prefillTokens: chat.prefillTokens,
     outputTokens,
     timing: chat.timing,
     arrivedAtMs,

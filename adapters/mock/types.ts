@@ -36,6 +36,19 @@ export interface MockRateLimits {
   tokensPerMinute?: number
 }
 
+/**
+ * The simulated prefix cache (README "Prefix cache"). Each unset field takes its default.
+ * `false` in a profile turns caching off.
+ */
+export interface MockPrefixCache {
+  /** Tokens kept per model, LRU over blocks. Default 2,000,000. */
+  capacityTokens?: number
+  /** A prompt with fewer input tokens is neither read from nor written to the cache. Default 1024. */
+  minTokens?: number
+  /** Prefill cost of a cached token relative to an uncached one. Default 0.1. */
+  cachedPrefillFactor?: number
+}
+
 export interface MockProfile {
   name: string
   description: string
@@ -61,6 +74,8 @@ export interface MockProfile {
   retryAfterSeconds: number
   /** Larger request bodies get 413. */
   maxBodyBytes: number
+  /** Prefix caching (default: on, with the defaults of `MockPrefixCache`); `false` turns it off. */
+  prefixCache?: MockPrefixCache | false
   /** `oracle`: answer table questions in the prompt with a naive CSV reader (oracle.ts) instead of filler text. */
   behaviour?: 'oracle'
 }
@@ -142,6 +157,10 @@ export interface MockStats {
   cancelled: number
   /** Input tokens of the requests that were scheduled. */
   inputTokens: number
+  /** The part of them read from the prefix cache. */
+  cachedInputTokens: number
+  /** The part of them written to it (Anthropic breakpoints). */
+  cacheWriteInputTokens: number
   /** Output tokens generated (streaming and not). */
   outputTokens: number
   /** Output tokens written to SSE streams. */

@@ -1,5 +1,5 @@
 // ChatRequest → Chat Completions body and headers (OpenAI, vLLM, Ollama /v1, LiteLLM, TGI, llama.cpp).
-import type { ChatRequest } from '../types.js'
+import type { ChatMessage, ChatRequest } from '../types.js'
 import { OUTPUT_TOKENS_HEADER, mergeHeaders } from '../settings.js'
 
 /**
@@ -16,9 +16,11 @@ export function buildChatCompletionsBody(request: ChatRequest, options: ChatComp
   const streaming = request.stream !== false
   const body: Record<string, unknown> = {
     model: request.model,
-    messages: request.messages.map((message) => ({ role: message.role, content: message.content })),
+    messages: request.messages.map(renderMessage),
     [options.maxTokensField]: request.maxOutputTokens,
   }
+  const tools = toolDefinitions(request.messages)
+  if (tools.length > 0) body['tools'] = tools
   if (request.temperature !== undefined) body['temperature'] = request.temperature
   if (request.responseFormat === 'json') body['response_format'] = { type: 'json_object' }
   if (streaming) {
@@ -27,6 +29,30 @@ export function buildChatCompletionsBody(request: ChatRequest, options: ChatComp
     body['stream_options'] = { include_usage: true }
   }
   return body
+}
+
+/**
+ * Plain messages keep the `{role, content}` shape. A tool call becomes an assistant message with
+ * `tool_calls` (its content is the JSON arguments); a tool result carries `tool_call_id`.
+ * `cache` marks are dropped: OpenAI caches prefixes automatically.
+ */
+function renderMessage(message: ChatMessage): Record<string, unknown> {
+  if (message.role === 'assistant' && message.toolCall !== undefined) {
+    const { id, name } = message.toolCall
+    return { role: 'assistant', content: null, tool_calls: [{ id, type: 'function', function: { name, arguments: message.content } }] }
+  }
+  if (message.role === 'tool') return { role: 'tool', tool_call_id: message.toolCallId ?? '', content: message.content }
+  return { role: message.role, content: message.content }
+}
+
+/**
+ * OpenAI rejects tool messages in a request without `tools`: one permissive function definition
+ * per distinct tool name called in the conversation, in order of first call.
+ */
+function toolDefinitions(messages: readonly ChatMessage[]): Record<string, unknown>[] {
+  const names = new Set<string>()
+  for (const message of messages) if (message.toolCall !== undefined) names.add(message.toolCall.name)
+  return [...names].map((name) => ({ type: 'function', function: { name, parameters: { type: 'object' } } }))
 }
 
 export interface ChatCompletionsHeaderOptions {

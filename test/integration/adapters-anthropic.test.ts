@@ -43,7 +43,7 @@ describe('anthropic over HTTP', () => {
     expect(events[0]).toMatchObject({ type: 'response-start', status: 200 })
     expect(joined(events, 'text-delta')).toBe('Invoice totals match — Zürich office ✓ 東京 🚀.')
     expect(events.slice(-2)).toEqual([
-      { type: 'usage', usage: { inputTokens: 2588, cachedInputTokens: 2048, outputTokens: 15 } },
+      { type: 'usage', usage: { inputTokens: 2588, cachedInputTokens: 2048, cacheWriteInputTokens: 128, outputTokens: 15 } },
       { type: 'stream-end', finishReason: 'stop', rawFinishReason: 'end_turn' },
     ])
     const sent = server.requests.at(-1)

@@ -78,7 +78,7 @@ describe('stream parsing (recorded fixtures)', () => {
     expect(joined(events, 'text-delta')).toBe('Invoice totals match — Zürich office ✓ 東京 🚀.')
     expect(events.slice(-2)).toEqual([
       // input = 412 uncached + 2048 cache reads + 128 cache writes; cached = the reads.
-      { type: 'usage', usage: { inputTokens: 2588, cachedInputTokens: 2048, outputTokens: 15 } },
+      { type: 'usage', usage: { inputTokens: 2588, cachedInputTokens: 2048, cacheWriteInputTokens: 128, outputTokens: 15 } },
       { type: 'stream-end', finishReason: 'stop', rawFinishReason: 'end_turn' },
     ])
   })
@@ -90,7 +90,7 @@ describe('stream parsing (recorded fixtures)', () => {
     expect(joined(events, 'text-delta')).toBe('The total is 42.')
     expect(JSON.stringify(events)).not.toContain('RXVn')
     expect(events.slice(-2)).toEqual([
-      { type: 'usage', usage: { inputTokens: 96, cachedInputTokens: 0, outputTokens: 64 } },
+      { type: 'usage', usage: { inputTokens: 96, cachedInputTokens: 0, cacheWriteInputTokens: 0, outputTokens: 64 } },
       { type: 'stream-end', finishReason: 'length', rawFinishReason: 'max_tokens' },
     ])
   })
@@ -160,7 +160,7 @@ describe('non-streaming body and errors', () => {
     expect(events).toEqual([
       { type: 'reasoning-delta', text: 'Check the ledger first.' },
       { type: 'text-delta', text: 'The ledger balances: €1 204,50 ✓' },
-      { type: 'usage', usage: { inputTokens: 1350, cachedInputTokens: 1000, outputTokens: 42 } },
+      { type: 'usage', usage: { inputTokens: 1350, cachedInputTokens: 1000, cacheWriteInputTokens: 50, outputTokens: 42 } },
       { type: 'stream-end', finishReason: 'stop', rawFinishReason: 'end_turn' },
     ])
   })

@@ -193,9 +193,9 @@ function engineView(outcome: StreamOutcome): { text: string; usage: Usage; finis
   return { text: joined(outcome.events, 'text-delta'), usage, ...(finishReason === undefined ? {} : { finishReason }) }
 }
 
-/** vendor.ts's view, minus what the engine's Usage has no field for (Anthropic cache writes). */
+/** vendor.ts's view in the engine's shape. */
 function k6View(parsed: ParsedResponse): { text: string; usage: Usage; finishReason?: string } {
-  const { cacheWriteInputTokens: _cacheWrites, ...usage }: ParsedUsage = parsed.usage
+  const usage: ParsedUsage = parsed.usage
   return { text: parsed.text, usage, ...(parsed.finishReason === undefined ? {} : { finishReason: parsed.finishReason }) }
 }
 
