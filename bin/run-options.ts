@@ -4,15 +4,16 @@ import { UserError } from '../core/errors.js'
 import { parseDurationMs } from '../core/duration.js'
 import type { GauntletConfig } from '../load/config.js'
 import type { RunOptions } from '../load/run.js'
-import { scheduleFromFlags } from '../load/schedules/registry.js'
+import { scheduleCliOptions, scheduleFromFlags } from '../load/schedules/registry.js'
 import { parseSegment } from '../load/traffic.js'
 import { parseShape } from '../load/workload/shape.js'
+import { flagName, givenShapeFlags, SHAPE_FLAGS, shapeFromFlags, type ShapeFlag, type ShapeFlagValues } from '../load/workload/shape-flags.js'
 import type { TrafficSourceOptions } from '../load/traffic-source.js'
 import type { Slo } from '../results/summary.js'
 import { parseNumberFlag } from './cli-helpers.js'
 
 /** The flags of `gauntlet run` (commander camel-cases them); compare and sweep build a subset. */
-export interface RunFlags {
+export interface RunFlags extends ShapeFlagValues {
   config?: string
   traffic?: string
   preset?: string
@@ -68,6 +69,21 @@ export function parseSlo(text: string): Slo {
   return slo
 }
 
+/**
+ * The fixed-shape flags `run` offers (`--rate`, ...): those no schedule claims, so `--users` stays
+ * the closed schedule's and a plugin schedule's own `--rate` keeps its meaning.
+ */
+export function runShapeFlags(): ShapeFlag[] {
+  const claimed = new Set(scheduleCliOptions().map((option) => option.flag.split(' ')[0]))
+  return SHAPE_FLAGS.filter((flag) => !claimed.has(flagName(flag)))
+}
+
+function shapeFlagValues(flags: RunFlags): ShapeFlagValues {
+  const values: ShapeFlagValues = {}
+  for (const { key } of runShapeFlags()) if (flags[key] !== undefined) values[key] = flags[key]
+  return values
+}
+
 export function buildRunOptions(flags: RunFlags, config: GauntletConfig = {}): RunOptions {
   const seed = flags.seed === undefined ? (config.seed ?? 1) : parseNumberFlag('--seed', flags.seed, { integer: true, min: 0 })
   let target = flags.target ?? (flags.mock === undefined ? config.target : `mock:${flags.mock}`)
@@ -89,14 +105,33 @@ export function buildRunOptions(flags: RunFlags, config: GauntletConfig = {}): R
   if (flags.shape !== undefined && (flags.traffic !== undefined || flags.preset !== undefined)) {
     throw new UserError('USAGE_INVALID', `--shape and ${flags.traffic !== undefined ? '--traffic' : '--preset'} both given; a fixed shape is the whole traffic, drop one`)
   }
+  const shapeValues = shapeFlagValues(flags)
+  const shapeFlags = givenShapeFlags(shapeValues)
+  const whole = flags.traffic !== undefined ? '--traffic' : flags.preset !== undefined ? '--preset' : flags.shape !== undefined ? '--shape' : undefined
+  if (shapeFlags.length > 0 && whole !== undefined) {
+    throw new UserError('USAGE_INVALID', `${whole} and ${shapeFlags.join(', ')} both given: ${whole} is the whole traffic, the flags describe a fixed shape; drop ${whole} or the shape flags`)
+  }
+  let closedUsers: number | undefined
   if (flags.shape !== undefined) {
     traffic = { type: 'shape', shape: parseShape(flags.shape) }
+  } else if (shapeFlags.length > 0) {
+    const shape = shapeFromFlags(shapeValues)
+    traffic = { type: 'shape', shape }
+    closedUsers = shape.concurrency
+    if (flags.users !== undefined) {
+      throw new UserError(
+        'USAGE_INVALID',
+        closedUsers === undefined
+          ? `--rate and --users both given: --users runs the closed schedule, which ignores the rate; for a closed loop give --concurrency C instead of --rate`
+          : `--concurrency and --users both given: both set the closed loop's users; give one`,
+      )
+    }
   } else if (trafficPath !== undefined) {
     traffic = { type: 'file', path: trafficPath }
   } else {
     const preset = flags.preset ?? config.preset?.name
     if (preset === undefined) {
-      throw new UserError('USAGE_INVALID', "no traffic: pass --traffic FILE (from `gauntlet traffic generate`), --preset peak-hour, or --shape 'rate=50,input=512,output=128,duration=60s'")
+      throw new UserError('USAGE_INVALID', "no traffic: pass --traffic FILE (from `gauntlet traffic generate`), --preset peak-hour, --shape 'rate=50,input=512,output=128,duration=60s', or --rate 50 --duration 60s --input-tokens 512 --output-tokens 128")
     }
     traffic = { type: 'preset', preset }
     const employees = flags.employees ?? (config.preset?.employees === undefined ? undefined : String(config.preset.employees))
@@ -116,7 +151,9 @@ export function buildRunOptions(flags: RunFlags, config: GauntletConfig = {}): R
   }
   const options: RunOptions = { traffic, target, seed, stream: flags.stream }
   // Each schedule owns its flags (load/schedules/*.ts): --users picks closed, else open.
-  options.schedule = scheduleFromFlags(flags as unknown as Record<string, unknown>, { replayTimeScale: replayScale })
+  // --concurrency C is the closed schedule with C users, as if --users C were given.
+  const scheduleFlags = closedUsers === undefined ? flags : { ...flags, users: String(closedUsers) }
+  options.schedule = scheduleFromFlags(scheduleFlags as unknown as Record<string, unknown>, { replayTimeScale: replayScale })
   const thresholds = [...(config.thresholds ?? []), ...(flags.threshold ?? [])]
   if (thresholds.length > 0) options.thresholds = thresholds
   const slo = flags.slo === undefined ? config.slo : parseSlo(flags.slo)

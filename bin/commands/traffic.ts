@@ -7,6 +7,9 @@ import { createTrafficWriter, parseSegment, readTraffic } from '../../load/traff
 import type { TrafficHeader, TrafficRequest } from '../../core/traffic-types.js'
 import { generateTraffic, type GenerateOptions } from '../../load/workload/generate.js'
 import { PRESETS } from '../../load/workload/presets.js'
+import { shapeRequests } from '../../load/workload/shape.js'
+import { givenShapeFlags, SHAPE_FLAGS, shapeFromFlags, type ShapeFlagValues } from '../../load/workload/shape-flags.js'
+import { shapeHeader } from '../../load/workload/shape-header.js'
 import { createProfileAccumulator, formatProfile, zoneRangesFromHeader, type TrafficProfile } from '../../load/workload/profile.js'
 import { importAzureTrace, type ImportedTrace } from '../../load/workload/trace-azure.js'
 import type { TraceImportOptions } from '../../load/workload/trace-common.js'
@@ -24,8 +27,9 @@ export interface CommandOutput {
 
 const processOutput: CommandOutput = { stdout: process.stdout, stderr: process.stderr }
 
-export interface GenerateFlags {
-  preset: string
+/** `--preset` traffic, or a fixed shape given by its flags (`--rate` ..., load/workload/shape-flags.ts). */
+export interface GenerateFlags extends ShapeFlagValues {
+  preset?: string
   employees?: string
   seed?: string
   out?: string
@@ -146,8 +150,36 @@ async function writeWithProfile(
   }
 }
 
+/** Flags of the workforce model only: beside a fixed shape they would be silently unused. */
+const PRESET_ONLY = [
+  ['preset', '--preset'], ['employees', '--employees'], ['timeScale', '--time-scale'], ['window', '--window'], ['adoption', '--adoption'],
+  ['queriesPerDay', '--queries-per-day'], ['maxRequests', '--max-requests'], ['burstiness', '--burstiness'], ['encoding', '--encoding'], ['model', '--model'],
+] as const
+
+/** A fixed shape from its flags: the same generator and seed as `run --shape`, so the same lines. */
+async function runGenerateShape(flags: GenerateFlags, output: CommandOutput): Promise<{ header: TrafficHeader | undefined; profile: TrafficProfile }> {
+  const given = givenShapeFlags(flags)
+  const presetOnly = PRESET_ONLY.filter(([key]) => flags[key] !== undefined).map(([, flag]) => flag)
+  if (presetOnly.length > 0) {
+    throw new UserError('USAGE_INVALID', `${presetOnly.join(', ')} (--preset traffic) and ${given.join(', ')} (a fixed shape) both given; drop one side (a fixed shape's count is --requests N)`)
+  }
+  const shape = shapeFromFlags(flags)
+  const seed = optionalNumber('--seed', flags.seed, { integer: true, min: 0, max: 0xffffffff }) ?? 1
+  const header = shapeHeader(shape, seed, parseCreatedAt(flags.createdAt))
+  output.stderr.write(`generating ${header.source} (seed ${seed})\n`)
+  const written = await writeWithProfile(shapeRequests(shape, seed), header, flags.out, output, 'traffic profile')
+  if (shape.concurrency !== undefined) {
+    output.stderr.write(`closed loop: 'gauntlet run --traffic ${flags.out ?? 'FILE'}' sends it with --users ${shape.concurrency} (asked by the header; --users N overrides)\n`)
+  }
+  return written
+}
+
 export async function runGenerate(flags: GenerateFlags, output: CommandOutput = processOutput): Promise<{ header: TrafficHeader | undefined; profile: TrafficProfile }> {
   if (flags.out === undefined && flags.dryRun !== true) throw new UserError('USAGE_INVALID', 'traffic generate needs --out FILE (or --dry-run to print the profile only)')
+  if (givenShapeFlags(flags).length > 0) return runGenerateShape(flags, output)
+  if (flags.preset === undefined) {
+    throw new UserError('USAGE_INVALID', `traffic generate needs --preset NAME (${Object.keys(PRESETS).join(', ')}) or a fixed shape: --rate R | --concurrency C, --duration D | --requests N, --input-tokens N --output-tokens M`)
+  }
   const options: GenerateOptions = { preset: flags.preset, seed: optionalNumber('--seed', flags.seed, { integer: true, min: 0, max: 0xffffffff }) ?? 1 }
   const employees = optionalNumber('--employees', flags.employees, { integer: true, min: 1, max: 10_000_000 })
   if (employees !== undefined) options.employees = employees
@@ -240,8 +272,8 @@ export function register(program: Command, setExitCode: SetExitCode, output: Com
   const traffic = getTrafficCommand(program)
   traffic
     .command('generate')
-    .description('Generate enterprise traffic from a workforce model (population, time zones, diurnal curve, task mix)')
-    .addOption(new Option('--preset <name>', 'workload preset').choices(Object.keys(PRESETS)).makeOptionMandatory())
+    .description('Generate enterprise traffic from a workforce model (population, time zones, diurnal curve, task mix), or a fixed shape (--rate ...)')
+    .addOption(new Option('--preset <name>', 'workload preset (or give a fixed shape with --rate/--concurrency)').choices(Object.keys(PRESETS)))
     .option('--employees <n>', 'employees in the company (default 10000)')
     .option('--seed <n>', 'random seed; the same seed gives a byte-identical file (default 1)')
     .option('--out <file>', 'traffic file to write (JSONL)')
@@ -258,6 +290,8 @@ export function register(program: Command, setExitCode: SetExitCode, output: Com
     .action(async (flags: GenerateFlags) => {
       await runGenerate(flags, output)
     })
+  const generate = traffic.commands.find((command) => command.name() === 'generate') as Command
+  for (const flag of SHAPE_FLAGS) generate.option(flag.flag, flag.description)
   traffic
     .command('import')
     .description('Import a production trace (Azure CSV, Mooncake JSONL, ServeGen profile) as a traffic file')

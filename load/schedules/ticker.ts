@@ -48,9 +48,13 @@ export function createTicker(): Ticker {
   const control = new Int32Array(new SharedArrayBuffer(4))
   const due = new Float64Array(new SharedArrayBuffer(8))
   const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { control: control.buffer, due: due.buffer } })
-  worker.unref()
+  // Referenced until it runs (awaiting `ready` keeps the process up), then only while someone
+  // waits: a run that stops before its first wait (a write error, Ctrl-C in warm-up) still exits.
   const ready = new Promise<void>((resolve) => {
-    worker.once('online', () => resolve())
+    worker.once('online', () => {
+      if (!referenced) worker.unref()
+      resolve()
+    })
     worker.once('error', () => resolve())
   })
   // performance.now() → the monotonic hrtime scale both threads can read.

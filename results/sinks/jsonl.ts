@@ -12,6 +12,11 @@ export interface JsonlSinkOptions {
   keepItl?: boolean
   /** Continue a file that has its header (`run --resume`): append, no second header. */
   append?: boolean
+  /**
+   * Told once of a write error (ENOSPC, EIO, ...), as it happens. With it, the sink then drops
+   * records and stops quietly (the owner reports the failure); without it, record() and stop() throw.
+   */
+  onFailure?: (error: Error) => void
 }
 
 export function createJsonlSink(options: JsonlSinkOptions): Sink & { readonly path: string } {
@@ -23,7 +28,9 @@ export function createJsonlSink(options: JsonlSinkOptions): Sink & { readonly pa
     async start(run: RunInfo) {
       stream = createWriteStream(options.path, { flags: options.append === true ? 'a' : 'w', highWaterMark: 1 << 20 })
       stream.on('error', (error) => {
+        if (failure !== undefined) return
         failure = error
+        options.onFailure?.(error)
       })
       if (options.append === true) return
       stream.write(
@@ -32,7 +39,10 @@ export function createJsonlSink(options: JsonlSinkOptions): Sink & { readonly pa
     },
     record(sample: Sample) {
       if (stream === undefined) return
-      if (failure !== undefined) throw failure
+      if (failure !== undefined) {
+        if (options.onFailure !== undefined) return
+        throw failure
+      }
       // write() buffers when the disk is slower than the run: the run is never held up.
       const gaps = sample.itlMs
       if (options.keepItl === true || gaps === undefined) {
@@ -52,9 +62,15 @@ export function createJsonlSink(options: JsonlSinkOptions): Sink & { readonly pa
       if (stream === undefined) return
       const closing = stream
       stream = undefined
-      closing.end()
-      await once(closing, 'finish')
-      if (failure !== undefined) throw failure
+      // A stream that failed is destroyed: it would never finish.
+      if (failure === undefined) {
+        closing.end()
+        await once(closing, 'finish').catch((error: unknown) => {
+          // The 'error' listener has it (and told onFailure); without onFailure it is thrown below.
+          failure ??= error as Error
+        })
+      }
+      if (failure !== undefined && options.onFailure === undefined) throw failure
     },
   }
 }
