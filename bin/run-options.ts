@@ -49,6 +49,7 @@ export interface RunFlags extends ShapeFlagValues {
   priceAs?: string
   stream: boolean
   keepItl?: boolean
+  history?: string
   headersTimeout?: string
   bodyTimeout?: string
   junit?: string
@@ -200,6 +201,10 @@ export function buildRunOptions(flags: RunFlags, config: GauntletConfig = {}): R
   if (prices !== undefined) options.pricesPath = prices
   if (flags.priceAs !== undefined) options.priceAs = flags.priceAs
   if (flags.keepItl === true) options.keepItl = true
+  if (flags.history !== undefined) {
+    if (flags.history !== 'stand-in' && flags.history !== 'actual') throw new UserError('USAGE_INVALID', `--history ${flags.history}: expected 'stand-in' (earlier answers re-sent as synthesized text of their length, the same on every target) or 'actual' (the answers received)`)
+    options.history = flags.history
+  }
   if (flags.headersTimeout !== undefined) options.headersTimeoutMs = parseNumberFlag('--headers-timeout', flags.headersTimeout, { min: 1 })
   if (flags.bodyTimeout !== undefined) options.bodyTimeoutMs = parseNumberFlag('--body-timeout', flags.bodyTimeout, { min: 1 })
   if (flags.name !== undefined) options.name = flags.name

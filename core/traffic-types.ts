@@ -60,6 +60,45 @@ export interface TrafficRequest {
   variant?: 'clean' | 'dirty'
   /** Questions over the user's own files: the file the embedded table came from. */
   source?: string
+  /** Blocks shared with other requests, sent before the messages (what a prompt cache reuses). */
+  prefix?: PrefixSpec
+  /**
+   * The turns after the first: this line is a conversation (or, with `agent`, one agent task of
+   * several model calls). The line's own fields are turn 1; each later turn re-sends the whole
+   * history. See load/chain/README.md.
+   */
+  turns?: TurnSpec[]
+  /** The chain is one agent task: the user's patience covers all its calls, from the first send. */
+  agent?: boolean
+}
+
+/** A shared text block: expands deterministically from its id to exactly `tokens` tokens. */
+export interface SharedBlock {
+  /** Same id, same text: e.g. `sys:rag-answer:2`, `doc:rag-answer:17`. */
+  id: string
+  tokens: number
+}
+
+/** What precedes a request's own messages: a system prompt and retrieved documents. */
+export interface PrefixSpec {
+  system?: SharedBlock
+  documents?: SharedBlock[]
+}
+
+/** One later turn of a conversation or step of an agent task. */
+export interface TurnSpec {
+  /** After the previous answer, before this send, ms: the user reading and typing, or the tool running. */
+  thinkMs: number
+  /** `user`: a follow-up question (default); `tool`: the previous answer was a tool call, this returns its result. */
+  kind?: 'user' | 'tool'
+  /** This turn's own new text (the history before it is built at run time). */
+  prompt?: PromptSpec
+  /** Literal text of this turn's new message, instead of `prompt`. */
+  text?: string
+  /** Input tokens of this turn's whole request, history included (answers as their stand-ins). */
+  inputTokens: number
+  maxOutputTokens: number
+  targetOutputTokens?: number
 }
 
 /** The ground-truth answer of a question over a table, always taken from the clean table. */

@@ -13,7 +13,7 @@ import type { Outcome, Sample } from '../results/types.js'
 import { createAbortGroup, RunCutOff, type AbortGroup, type Abortable } from './abort-group.js'
 
 /** The fields of a Sample that come from the traffic line, not from the attempt. */
-export type SampleBase = Pick<Sample, 'requestId' | 'userId' | 'task' | 'tags' | 'phase' | 'target'>
+export type SampleBase = Pick<Sample, 'requestId' | 'userId' | 'task' | 'tags' | 'phase' | 'target' | 'conversationId' | 'turn' | 'agent'>
 
 export interface AttemptOptions {
   adapter: Adapter
@@ -183,6 +183,7 @@ class Attempt implements ExchangeHandler, Abortable {
     const merged: Usage = this.usage ?? {}
     if (usage.inputTokens !== undefined) merged.inputTokens = usage.inputTokens
     if (usage.cachedInputTokens !== undefined) merged.cachedInputTokens = usage.cachedInputTokens
+    if (usage.cacheWriteInputTokens !== undefined) merged.cacheWriteInputTokens = usage.cacheWriteInputTokens
     if (usage.outputTokens !== undefined) merged.outputTokens = usage.outputTokens
     if (usage.reasoningTokens !== undefined) merged.reasoningTokens = usage.reasoningTokens
     this.usage = merged
@@ -303,6 +304,9 @@ class Attempt implements ExchangeHandler, Abortable {
     if (base.tags !== undefined) sample.tags = base.tags
     if (base.phase !== undefined) sample.phase = base.phase
     if (base.target !== undefined) sample.target = base.target
+    if (base.conversationId !== undefined) sample.conversationId = base.conversationId
+    if (base.turn !== undefined) sample.turn = base.turn
+    if (base.agent === true) sample.agent = true
     if (status !== undefined) sample.status = status
     if (this.headersAtMs !== undefined) sample.headersAtMs = this.headersAtMs
     const firstTokenAtMs = this.firstTokenAtMs
@@ -323,6 +327,7 @@ class Attempt implements ExchangeHandler, Abortable {
     if (vendorType !== undefined) sample.vendorType = vendorType
     if (inputTokens !== undefined) sample.inputTokens = inputTokens
     if (usage?.cachedInputTokens !== undefined) sample.cachedInputTokens = usage.cachedInputTokens
+    if (usage?.cacheWriteInputTokens !== undefined) sample.cacheWriteInputTokens = usage.cacheWriteInputTokens
     if (outputTokens !== undefined) sample.outputTokens = outputTokens
     if (usage?.reasoningTokens !== undefined) sample.reasoningTokens = usage.reasoningTokens
     if (tokensEstimated) sample.tokensEstimated = true

@@ -3,6 +3,7 @@
 // from a traffic file. It answers "how many req/s before it falls over", not "how do users fare":
 // closed-loop load, so latency here is service time under saturation (no schedule, no patience).
 import autocannon from 'autocannon'
+import { k6Entry } from './k6/entry.js'
 import type { K6TrafficInput } from './k6/export.js'
 import type { K6Target, K6TrafficEntry } from './k6/scripts/lib/plan.js'
 import { buildVendorRequest } from './k6/scripts/lib/vendor.js'
@@ -83,17 +84,7 @@ export async function probeEntries(traffic: K6TrafficInput, max: number): Promis
   const entries: K6TrafficEntry[] = []
   for await (const request of traffic.requests()) {
     if (entries.length >= max) break
-    const entry: K6TrafficEntry = {
-      id: request.id,
-      offsetMs: request.offsetMs,
-      userId: request.userId,
-      task: request.task,
-      messages: traffic.expand(request).map((message) => ({ role: message.role, content: message.content })),
-      maxOutputTokens: request.maxOutputTokens,
-      inputTokens: request.inputTokens,
-    }
-    if (request.targetOutputTokens !== undefined) entry.targetOutputTokens = request.targetOutputTokens
-    if (request.responseSchema !== undefined) entry.json = true
+    const entry = k6Entry(request, traffic.expand)
     entries.push(entry)
   }
   return entries

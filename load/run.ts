@@ -1,9 +1,9 @@
 // `run`: the main job end to end, as a library call. Resolves the target (starting the
 // embedded mock or the chaos proxy in-process when asked), opens the traffic, states the
 // estimated spend, runs, and writes the run folder: records.jsonl, histograms.json, summary.json.
+import { firstOpenTurn, type HistoryMode } from './chain/history.js'
 import { setMaxListeners } from 'node:events'
 import { mkdir } from 'node:fs/promises'
-import { writeFileAtomic } from '../core/atomic-write.js'
 import { join, resolve } from 'node:path'
 import { Agent } from 'undici'
 import type { Adapter } from '../adapters/types.js'
@@ -27,6 +27,9 @@ import { spendUsd } from '../results/cost.js'
 import { createRecorder } from '../results/recorder.js'
 import { UNSENT_OUTCOMES } from '../results/outcomes.js'
 import { createJsonlSink } from '../results/sinks/jsonl.js'
+import { createRecordsGuard } from '../results/sinks/records-guard.js'
+import type { WriteFailure } from '../results/sinks/write-failure.js'
+import { writeRunFiles } from '../results/run-files.js'
 import type { Slo, Summary } from '../results/summary.js'
 import { summaryMetric } from '../results/summary-metrics.js'
 import { evaluateThresholds, parseThreshold } from '../results/thresholds.js'
@@ -96,6 +99,8 @@ export interface RunOptions {
   priceAs?: string
   /** Stream answers (default true). */
   stream?: boolean
+  /** Conversations: earlier answers re-sent as their stand-ins (default: the same on every target) or as received. */
+  history?: HistoryMode
   seed?: number
   env?: Record<string, string | undefined>
   signal?: AbortSignal
@@ -144,6 +149,8 @@ export interface RunResult {
   outDir: string | null
   thresholdsPassed: boolean
   interrupted: boolean
+  /** Run files that could not be written (the summary says so and is partial); absent when all were. */
+  writeFailures?: WriteFailure[]
 }
 
 const DEFAULT_SLO: Slo = { ttft_ms: 2_000, e2e_ms: 10_000 }
@@ -294,7 +301,11 @@ export async function run(options: RunOptions): Promise<RunResult> {
     const phases = timeline?.phases.map((phase) => ({ name: phase.name, fromMs: phase.fromMs, toMs: phase.toMs })) ?? options.chaosPhases ?? []
     const aggregator = createAggregator({ bucketMs, slo: options.slo ?? DEFAULT_SLO, phases })
     const sinks: Sink[] = [{ name: 'summary', record: (sample) => aggregator.add(sample) }, ...(options.sinks ?? [])]
-    if (outDir !== null) sinks.push(createJsonlSink({ path: join(outDir, 'records.jsonl'), keepItl: options.keepItl === true, append: checkpoint !== undefined }))
+    // A records.jsonl write error stops new sends; the summary sink above still has every sample.
+    const recordsGuard = createRecordsGuard(outDir === null ? 'records.jsonl' : join(outDir, 'records.jsonl'), log)
+    if (outDir !== null) {
+      sinks.push(createJsonlSink({ path: join(outDir, 'records.jsonl'), keepItl: options.keepItl === true, append: checkpoint !== undefined, onFailure: (error) => recordsGuard.fail(error) }))
+    }
     const recorder = createRecorder(sinks)
     const config = {
       generator: `llm-gauntlet ${VERSION}`,
@@ -330,6 +341,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
     // 5. Run, until the traffic ends or the run is interrupted.
     const controller = new AbortController()
     const stopSending = new AbortController()
+    recordsGuard.onFailure(() => stopSending.abort())
     // Every in-flight attempt listens on the run's signal: thousands, by design.
     setMaxListeners(0, controller.signal)
     const onAbort = (): void => controller.abort()
@@ -379,6 +391,8 @@ export async function run(options: RunOptions): Promise<RunResult> {
       validateAnswer: (text, schema) => validateAnswer(text, schema).valid,
       classifyHandling,
     }
+    if (options.history !== undefined) runnerOptions.history = options.history
+    if (checkpoint !== undefined) runnerOptions.resumeFromTurn = (request) => firstOpenTurn(request, checkpoint.doneIds)
     if (timeline === undefined && options.chaosPhases !== undefined) {
       const windows = options.chaosPhases
       runnerOptions.phaseAt = (elapsedMs) => windows.find((phase) => elapsedMs >= phase.fromMs && elapsedMs < phase.toMs)?.name
@@ -434,7 +448,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
 
     // 6. Summary, thresholds and the run folder.
     const interrupted = controller.signal.aborted && !cutOff
-    const notes = [...recorder.problems]
+    const notes = [...recorder.problems, ...recordsGuard.notes()]
     if (timedOut) notes.push(`stopped sending at the --max-duration of ${formatDuration(options.maxDurationMs ?? 0)}; requests due later were not sent`)
     if (cutOff) notes.push(`requests still in flight ${formatDuration(graceMs)} after the --max-duration were cut: 'interrupted' with errorCode RUN_GRACE_EXPIRED`)
     if (checkpoint !== undefined && resumed !== undefined) {
@@ -451,7 +465,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
     const summary = aggregator.finish({
       runId,
       name,
-      partial: interrupted || timedOut,
+      partial: interrupted || timedOut || recordsGuard.failure !== undefined,
       startedAt: startedAtWall.toISOString(),
       endedAt: new Date(clock.wallNow()).toISOString(),
       durationMs,
@@ -466,11 +480,8 @@ export async function run(options: RunOptions): Promise<RunResult> {
     summary.notes.push(...summary.client.warnings)
     summary.thresholds = evaluateThresholds(thresholds, (metric, stat) => summaryMetric(summary, metric, stat))
     const thresholdsPassed = summary.thresholds.every((row) => row.pass)
-    if (outDir !== null) {
-      await writeFileAtomic(join(outDir, 'histograms.json'), `${JSON.stringify({ unit: 'us', histograms: aggregator.histograms() })}\n`)
-      await writeFileAtomic(join(outDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`)
-    }
-    return { summary, outDir, thresholdsPassed, interrupted }
+    const writeFailures = [...(recordsGuard.failure === undefined ? [] : [recordsGuard.failure]), ...(outDir === null ? [] : await writeRunFiles(outDir, summary, aggregator.histograms(), log))]
+    return { summary, outDir, thresholdsPassed, interrupted, ...(writeFailures.length > 0 ? { writeFailures } : {}) }
   } finally {
     await cleanup()
   }

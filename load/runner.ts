@@ -12,6 +12,7 @@ import { runAttempt, type AttemptOptions, type SampleBase } from './attempt.js'
 import type { Budget } from './budget.js'
 import type { Patience } from './patience.js'
 import { retryDelayMs, type RetryPolicy } from './retry.js'
+import { createHistory, prefixMessages, turnCount, turnLimits, turnRequestId, type HistoryMode } from './chain/history.js'
 import { createSchedule } from './schedules/registry.js'
 import type { ScheduleSpec } from './schedules/types.js'
 import type { TrafficRequest } from '../core/traffic-types.js'
@@ -58,7 +59,25 @@ export interface RunnerOptions {
   headers?: Record<string, string>
   /** Send `x-gauntlet-request-id: <id>#<attempt>` (read by the chaos proxy). */
   sendRequestId?: boolean
+  /** Conversations: what earlier answers are re-sent as (default `stand-in`: the same on every target). */
+  history?: HistoryMode
+  /** Resuming: the first turn of a chain still to send (turns before it were recorded). */
+  resumeFromTurn?: (request: TrafficRequest) => number
 }
+
+interface LogicalJob {
+  request: TrafficRequest
+  /** 0 for a single-turn line, else the turn number. */
+  turn: number
+  scheduledAtMs: number
+  limits: { ttftDeadlineMs?: number; e2eDeadlineMs?: number }
+  chatRequest: ChatRequest
+  sampleBase: SampleBase & QuestionFields
+  /** From the traffic file: the fallback count and the spend cap's worst case. */
+  inputTokens: number
+  keepText: boolean
+}
+
 
 export interface Runner {
   run(): Promise<void>
@@ -80,8 +99,13 @@ export function createRunner(options: RunnerOptions): Runner {
   const schedule = createSchedule(options.schedule)
   let inFlight = 0
 
-  const base = (request: TrafficRequest, scheduledAtMs: number): SampleBase & QuestionFields => {
-    const sample: SampleBase & QuestionFields = { requestId: request.id, userId: request.userId, task: request.task }
+  const base = (request: TrafficRequest, scheduledAtMs: number, turn?: number): SampleBase & QuestionFields => {
+    const sample: SampleBase & QuestionFields = { requestId: turn === undefined ? request.id : turnRequestId(request.id, turn), userId: request.userId, task: request.task }
+    if (turn !== undefined) {
+      sample.conversationId = request.id
+      sample.turn = turn
+      if (request.agent === true) sample.agent = true
+    }
     if (request.tags !== undefined && request.tags.length > 0) sample.tags = request.tags
     const phase = options.phaseAt?.(scheduledAtMs)
     if (phase !== undefined) sample.phase = phase
@@ -90,54 +114,38 @@ export function createRunner(options: RunnerOptions): Runner {
     return sample
   }
 
-  const unsent = (request: TrafficRequest, scheduledAtMs: number, outcome: Outcome): void => {
-    options.record({ ...base(request, scheduledAtMs), attempt: 1, outcome, scheduledAtMs })
+  const unsent = (request: TrafficRequest, scheduledAtMs: number, outcome: Outcome, turn?: number): void => {
+    options.record({ ...base(request, scheduledAtMs, turn), attempt: 1, outcome, scheduledAtMs })
   }
 
-  const worstCaseUsd = (request: TrafficRequest): number =>
-    options.spendOf({ inputTokens: request.inputTokens, outputTokens: request.maxOutputTokens }) ?? 0
-
-  const dispatch = async (request: TrafficRequest, scheduledAtMs: number): Promise<void> => {
-    if (patience.hasQuit(request.userId)) return unsent(request, scheduledAtMs, 'lost-demand')
-    const limits = patience.limitsFor(request.id)
-    const chatRequest: ChatRequest = {
-      model: options.adapter.model,
-      messages: options.expand(request),
-      maxOutputTokens: request.maxOutputTokens,
-      stream: options.stream,
-    }
-    if (request.targetOutputTokens !== undefined) chatRequest.targetOutputTokens = request.targetOutputTokens
-    if (request.responseSchema !== undefined) chatRequest.responseFormat = 'json'
-    if (options.headers !== undefined) chatRequest.headers = options.headers
-    const keepText = (request.responseSchema !== undefined && options.validateAnswer !== undefined) || request.expected !== undefined
-    const sampleBase = base(request, scheduledAtMs)
+  /** One logical request (a single line, or one turn of a chain) with its retries; resolves to its final sample. */
+  const runLogical = async (job: LogicalJob): Promise<{ sample: Sample; text?: string }> => {
+    const { request, scheduledAtMs, limits, chatRequest, sampleBase, keepText } = job
+    const worstCaseUsd = options.spendOf({ inputTokens: job.inputTokens, outputTokens: chatRequest.maxOutputTokens }) ?? 0
     let retries = 0
     // A failed attempt that would be retried is held until the retry is really sent: a retry
     // refused (spend cap, Ctrl-C) leaves it as the request's final sample, so no request vanishes.
     let pending: Sample | undefined
-    const finish = (sample: Sample): void => {
+    const finish = (sample: Sample, text?: string): { sample: Sample; text?: string } => {
       options.record(sample)
       if (sample.outcome !== 'interrupted') patience.observe(request.userId, sample.outcome === 'abandoned')
+      return text === undefined ? { sample } : { sample, text }
+    }
+    const notSent = (outcome: Outcome): { sample: Sample } => {
+      const sample: Sample = { ...sampleBase, attempt: 1, outcome, scheduledAtMs }
+      options.record(sample)
+      return { sample }
     }
     for (let attempt = 1; ; attempt++) {
-      if (signal.aborted) {
-        if (pending !== undefined) finish(pending)
-        else unsent(request, scheduledAtMs, 'interrupted')
-        return
-      }
-      const worst = worstCaseUsd(request)
-      if (!budget.tryReserve(worst)) {
-        if (pending !== undefined) finish(pending)
-        else unsent(request, scheduledAtMs, 'budget-stopped')
-        return
-      }
+      if (signal.aborted) return pending !== undefined ? finish(pending) : notSent('interrupted')
+      if (!budget.tryReserve(worstCaseUsd)) return pending !== undefined ? finish(pending) : notSent('budget-stopped')
       if (pending !== undefined) {
         pending.willRetry = true
         options.record(pending)
         pending = undefined
       }
       if (options.sendRequestId === true) {
-        chatRequest.headers = { ...options.headers, 'x-gauntlet-request-id': `${request.id}#${attempt}` }
+        chatRequest.headers = { ...options.headers, 'x-gauntlet-request-id': `${sampleBase.requestId}#${attempt}` }
       }
       inFlight++
       let result
@@ -151,13 +159,13 @@ export function createRunner(options: RunnerOptions): Runner {
           runSignal: signal,
           abortGroup,
           encoding: options.encoding,
-          fallbackInputTokens: request.inputTokens,
+          fallbackInputTokens: job.inputTokens,
           keepText,
           base: sampleBase,
           attempt,
         }
-        if (limits.ttftMs !== undefined) attemptOptions.ttftDeadlineMs = scheduledAtMs + limits.ttftMs
-        if (limits.e2eMs !== undefined) attemptOptions.e2eDeadlineMs = scheduledAtMs + limits.e2eMs
+        if (limits.ttftDeadlineMs !== undefined) attemptOptions.ttftDeadlineMs = limits.ttftDeadlineMs
+        if (limits.e2eDeadlineMs !== undefined) attemptOptions.e2eDeadlineMs = limits.e2eDeadlineMs
         if (options.requestTimeoutMs !== undefined && options.requestTimeoutMs !== null) attemptOptions.requestTimeoutMs = options.requestTimeoutMs
         result = await runAttempt(attemptOptions)
       } finally {
@@ -167,13 +175,17 @@ export function createRunner(options: RunnerOptions): Runner {
       addQuestionFields(sample, request)
       // Only the first attempt's send can be late against the schedule; later ones wait on purpose.
       if (attempt > 1) delete sample.scheduleLagMs
-      const spent = sample.inputTokens === undefined && sample.outputTokens === undefined ? 0 : options.spendOf(sample)
-      if (sample.inputTokens !== undefined || sample.outputTokens !== undefined) sample.spendUsd = spent
-      budget.settle(worst, spent ?? 0)
-      if (keepText && sample.outcome === 'ok' && result.text !== undefined && request.responseSchema !== undefined) {
+      const hasTokens = sample.inputTokens !== undefined || sample.outputTokens !== undefined
+      const spent = hasTokens ? options.spendOf(sample) : 0
+      if (hasTokens) sample.spendUsd = spent
+      if ((sample.cachedInputTokens ?? 0) > 0 || (sample.cacheWriteInputTokens ?? 0) > 0) {
+        sample.uncachedSpendUsd = options.spendOf({ inputTokens: sample.inputTokens, outputTokens: sample.outputTokens, reasoningTokens: sample.reasoningTokens })
+      }
+      budget.settle(worstCaseUsd, spent ?? 0)
+      if (keepText && sample.outcome === 'ok' && result.text !== undefined && request.responseSchema !== undefined && job.turn <= 1) {
         sample.answerValid = options.validateAnswer?.(result.text, request.responseSchema) ?? false
       }
-      if (request.expected !== undefined && sample.outcome === 'ok' && result.text !== undefined) {
+      if (request.expected !== undefined && sample.outcome === 'ok' && result.text !== undefined && job.turn <= 1) {
         const score = scoreAnswer(result.text, request.expected)
         sample.correct = score.correct
         sample.hedged = score.hedged
@@ -190,7 +202,7 @@ export function createRunner(options: RunnerOptions): Runner {
         if (result.retryAfterMs !== undefined) input.retryAfterMs = result.retryAfterMs
         delay = retryDelayMs(options.retry, input, options.random)
       }
-      if (delay === undefined) return finish(sample)
+      if (delay === undefined) return finish(sample, result.text)
       pending = sample
       retries++
       try {
@@ -202,15 +214,106 @@ export function createRunner(options: RunnerOptions): Runner {
     }
   }
 
+  const chatRequestFor = (messages: ChatMessage[], maxOutputTokens: number, targetOutputTokens: number | undefined, request: TrafficRequest): ChatRequest => {
+    const chatRequest: ChatRequest = { model: options.adapter.model, messages, maxOutputTokens, stream: options.stream }
+    if (targetOutputTokens !== undefined) chatRequest.targetOutputTokens = targetOutputTokens
+    if (request.responseSchema !== undefined) chatRequest.responseFormat = 'json'
+    if (options.headers !== undefined) chatRequest.headers = options.headers
+    return chatRequest
+  }
+
+  const deadlines = (limits: { ttftMs?: number; e2eMs?: number }, fromMs: number): LogicalJob['limits'] => {
+    const out: LogicalJob['limits'] = {}
+    if (limits.ttftMs !== undefined) out.ttftDeadlineMs = fromMs + limits.ttftMs
+    if (limits.e2eMs !== undefined) out.e2eDeadlineMs = fromMs + limits.e2eMs
+    return out
+  }
+
+  const dispatchSingle = async (request: TrafficRequest, scheduledAtMs: number): Promise<void> => {
+    if (patience.hasQuit(request.userId)) return unsent(request, scheduledAtMs, 'lost-demand')
+    const keepText = (request.responseSchema !== undefined && options.validateAnswer !== undefined) || request.expected !== undefined
+    const messages = request.prefix === undefined ? options.expand(request) : [...prefixMessages(request.prefix), ...options.expand(request)]
+    await runLogical({
+      request,
+      turn: 0,
+      scheduledAtMs,
+      limits: deadlines(patience.limitsFor(request.id), scheduledAtMs),
+      chatRequest: chatRequestFor(messages, request.maxOutputTokens, request.targetOutputTokens, request),
+      sampleBase: base(request, scheduledAtMs),
+      inputTokens: request.inputTokens,
+      keepText,
+    })
+  }
+
+  /**
+   * A conversation or agent task: turn k + 1 is sent only after turn k answered and the think time
+   * passed. A turn that ends without an answer ends the chain: its later turns are recorded as
+   * `lost-demand` (the user left), or with the cause when nothing was sent at all.
+   */
+  const dispatchChain = async (request: TrafficRequest, scheduledAtMs: number, fromTurn: number): Promise<void> => {
+    const total = turnCount(request)
+    const rest = (from: number, atMs: number, outcome: Outcome): void => {
+      for (let turn = from; turn <= total; turn++) unsent(request, atMs, outcome, turn)
+    }
+    if (patience.hasQuit(request.userId)) return rest(fromTurn, scheduledAtMs, 'lost-demand')
+    const history = createHistory(request, options.expand(request), options.history ?? 'stand-in')
+    for (let turn = 1; turn < fromTurn; turn++) history.answered(turn, undefined)
+    // An agent task is one wait for the user: patience runs from the task's first send.
+    const chainLimits = request.agent === true ? patience.limitsFor(request.id) : undefined
+    let at = scheduledAtMs
+    for (let turn = fromTurn; turn <= total; turn++) {
+      const limits = turnLimits(request, turn)
+      if (turn > fromTurn) {
+        try {
+          await clock.sleep(limits.thinkMs, chainSignal)
+        } catch {
+          return
+        }
+        at = clock.now() - runStartMs
+      }
+      if (turn > 1 && patience.hasQuit(request.userId)) return rest(turn, at, 'lost-demand')
+      const keepText = options.history === 'actual'
+      let turnDeadlines: LogicalJob['limits']
+      if (chainLimits === undefined) turnDeadlines = deadlines(patience.limitsFor(turnRequestId(request.id, turn)), at)
+      else {
+        turnDeadlines = deadlines(chainLimits, scheduledAtMs)
+        if (turn < total) delete turnDeadlines.ttftDeadlineMs
+      }
+      const { sample, text } = await runLogical({
+        request,
+        turn,
+        scheduledAtMs: at,
+        limits: turnDeadlines,
+        chatRequest: chatRequestFor(history.messagesFor(turn), limits.maxOutputTokens, limits.targetOutputTokens, request),
+        sampleBase: base(request, at, turn),
+        inputTokens: limits.inputTokens,
+        keepText,
+      })
+      if (sample.outcome === 'interrupted') return
+      const endMs = sample.endAtMs ?? at
+      if (sample.outcome !== 'ok') return rest(turn + 1, endMs, sample.outcome === 'budget-stopped' ? 'budget-stopped' : 'lost-demand')
+      history.answered(turn, text)
+    }
+  }
+
+  let chainSignal: AbortSignal = signal
+
+  const dispatch = (request: TrafficRequest, scheduledAtMs: number): Promise<void> => {
+    if (request.turns === undefined) return dispatchSingle(request, scheduledAtMs)
+    return dispatchChain(request, scheduledAtMs, options.resumeFromTurn?.(request) ?? 1)
+  }
+
   return {
     get inFlight() {
       return inFlight
     },
     async run() {
       const scheduleSignal = options.stopSignal === undefined ? signal : AbortSignal.any([signal, options.stopSignal])
-      await schedule.run(options.requests, { clock, runStartMs, signal: scheduleSignal, maxInFlight: options.maxInFlight }, dispatch, (request, scheduledAtMs) =>
-        unsent(request, scheduledAtMs, 'dropped'),
-      )
+      chainSignal = scheduleSignal
+      await schedule.run(options.requests, { clock, runStartMs, signal: scheduleSignal, maxInFlight: options.maxInFlight }, dispatch, (request, scheduledAtMs) => {
+        if (request.turns === undefined) unsent(request, scheduledAtMs, 'dropped')
+        else for (let turn = options.resumeFromTurn?.(request) ?? 1; turn <= turnCount(request); turn++) unsent(request, scheduledAtMs, 'dropped', turn)
+      })
     },
   }
 }

@@ -4,6 +4,7 @@ import type { ChatMessage } from '../adapters/types.js'
 import { generateTraffic } from './workload/generate.js'
 import { describeShape, shapeRequests, type TrafficShape } from './workload/shape.js'
 import { UserError } from '../core/errors.js'
+import { capTurns, turnCount, turnRequestId } from './chain/history.js'
 import { expandMessages, readTraffic } from './traffic.js'
 import type { TrafficHeader, TrafficRequest } from '../core/traffic-types.js'
 
@@ -121,6 +122,11 @@ export async function openTraffic(options: TrafficSourceOptions, seed: number): 
       totals.perSecond[second] = (totals.perSecond[second] as number) + 1
       totals.inputTokens += request.inputTokens
       totals.outputTokens += request.targetOutputTokens ?? request.maxOutputTokens
+      for (const turn of request.turns ?? []) {
+        totals.requests++
+        totals.inputTokens += turn.inputTokens
+        totals.outputTokens += turn.targetOutputTokens ?? turn.maxOutputTokens
+      }
       totals.spanMs = Math.max(totals.spanMs, request.offsetMs)
       if (!warmed.has(request.task)) {
         warmed.add(request.task)
@@ -240,6 +246,7 @@ async function* capGenerator(requests: AsyncIterable<TrafficRequest>, cap: numbe
   for await (const request of requests) {
     const capped: TrafficRequest = { ...request, maxOutputTokens: Math.min(request.maxOutputTokens, cap) }
     if (request.targetOutputTokens !== undefined) capped.targetOutputTokens = Math.min(request.targetOutputTokens, cap)
+    if (request.turns !== undefined) capped.turns = capTurns(request, cap)
     yield capped
   }
 }
@@ -248,6 +255,9 @@ async function* capGenerator(requests: AsyncIterable<TrafficRequest>, cap: numbe
 function skipDone(requests: AsyncIterable<TrafficRequest>, done: ReadonlySet<string> | undefined): AsyncIterable<TrafficRequest> {
   if (done === undefined || done.size === 0) return requests
   return (async function* () {
-    for await (const request of requests) if (!done.has(request.id)) yield request
+    for await (const request of requests) {
+      // A chain is done once its last turn is recorded (a chain that ended early records every turn).
+      if (!done.has(request.turns === undefined ? request.id : turnRequestId(request.id, turnCount(request)))) yield request
+    }
   })()
 }

@@ -14,7 +14,7 @@ import { z } from 'zod'
 import type { ChatMessage } from '../adapters/types.js'
 import { partialPathOf } from '../core/atomic-write.js'
 import { UserError } from '../core/errors.js'
-import { TRAFFIC_SCHEMA_VERSION, type TrafficHeader, type TrafficRequest } from '../core/traffic-types.js'
+import { TRAFFIC_SCHEMA_VERSION, type PrefixSpec, type PromptSpec, type SharedBlock, type TrafficHeader, type TrafficRequest, type TurnSpec } from '../core/traffic-types.js'
 import { synthesizePrompt } from './workload/prompts.js'
 
 export interface Segment {
@@ -75,6 +75,35 @@ const expectedSchema = z.strictObject({
   questionId: nonEmptyString,
 })
 
+const sharedBlockSchema = z.strictObject({
+  id: nonEmptyString,
+  tokens: nonNegativeInteger('a non-negative integer'),
+})
+
+const prefixSchema = z.strictObject({
+  system: sharedBlockSchema.optional(),
+  documents: z.array(sharedBlockSchema, { error: 'must be a list of {id, tokens}' }).optional(),
+})
+
+const turnSchema = z
+  .strictObject({
+    thinkMs: z.number({ error: 'must be a non-negative number' }).nonnegative({ error: 'must be a non-negative number' }),
+    kind: z.enum(['user', 'tool'], { error: "must be 'user' or 'tool'" }).optional(),
+    prompt: promptSchema.optional(),
+    text: z.string({ error: 'must be a string' }).optional(),
+    inputTokens: nonNegativeInteger('a non-negative integer'),
+    maxOutputTokens: z.number({ error: 'must be a positive integer' }).int({ error: 'must be a positive integer' }).positive({ error: 'must be a positive integer' }),
+    targetOutputTokens: nonNegativeInteger('a non-negative integer').optional(),
+  })
+  .superRefine((turn, context) => {
+    if ((turn.text === undefined) === (turn.prompt === undefined)) {
+      context.addIssue({ code: 'custom', path: [turn.text === undefined ? 'prompt' : 'text'], message: "must be given, and only one of 'text' and 'prompt'" })
+    }
+    if (turn.targetOutputTokens !== undefined && turn.targetOutputTokens > turn.maxOutputTokens) {
+      context.addIssue({ code: 'custom', path: ['targetOutputTokens'], message: `must not exceed maxOutputTokens (${turn.maxOutputTokens})` })
+    }
+  })
+
 const requestSchema = z
   .strictObject({
     id: nonEmptyString,
@@ -91,8 +120,14 @@ const requestSchema = z
     expected: expectedSchema.optional(),
     variant: z.enum(['clean', 'dirty'], { error: "must be 'clean' or 'dirty'" }).optional(),
     source: nonEmptyString.optional(),
+    prefix: prefixSchema.optional(),
+    turns: z.array(turnSchema, { error: 'must be a list of turns {thinkMs, prompt|text, inputTokens, maxOutputTokens}' }).min(1, { error: 'must hold at least one turn (or leave it out)' }).optional(),
+    agent: z.boolean({ error: 'must be true or false' }).optional(),
   })
   .superRefine((request, context) => {
+    if (request.agent === true && request.turns === undefined) {
+      context.addIssue({ code: 'custom', path: ['agent'], message: "needs 'turns' (the later calls of the task)" })
+    }
     if ((request.messages === undefined) === (request.prompt === undefined)) {
       context.addIssue({ code: 'custom', path: [request.messages === undefined ? 'prompt' : 'messages'], message: "must be given, and only one of 'messages' and 'prompt'" })
     }
@@ -325,11 +360,7 @@ const schemaJson = new WeakMap<object, string>()
 export function serializeTrafficRequest(request: TrafficRequest): string {
   let line = `{"id":${JSON.stringify(request.id)},"offsetMs":${JSON.stringify(request.offsetMs)},"userId":${JSON.stringify(request.userId)},"task":${JSON.stringify(request.task)}`
   if (request.messages !== undefined) line += `,"messages":${JSON.stringify(request.messages.map((message) => ({ role: message.role, content: message.content })))}`
-  const prompt = request.prompt
-  if (prompt !== undefined) {
-    line += `,"prompt":{"task":${JSON.stringify(prompt.task)},"tokens":${JSON.stringify(prompt.tokens)},"seed":${JSON.stringify(prompt.seed)}`
-    line += prompt.encoding === undefined ? '}' : `,"encoding":${JSON.stringify(prompt.encoding)}}`
-  }
+  if (request.prompt !== undefined) line += `,"prompt":${serializePromptSpec(request.prompt)}`
   line += `,"inputTokens":${JSON.stringify(request.inputTokens)},"maxOutputTokens":${JSON.stringify(request.maxOutputTokens)}`
   if (request.targetOutputTokens !== undefined) line += `,"targetOutputTokens":${JSON.stringify(request.targetOutputTokens)}`
   if (request.tags !== undefined) line += `,"tags":${JSON.stringify(request.tags)}`
@@ -347,7 +378,36 @@ export function serializeTrafficRequest(request: TrafficRequest): string {
   }
   if (request.variant !== undefined) line += `,"variant":${JSON.stringify(request.variant)}`
   if (request.source !== undefined) line += `,"source":${JSON.stringify(request.source)}`
+  if (request.prefix !== undefined) line += `,"prefix":${serializePrefix(request.prefix)}`
+  if (request.turns !== undefined) line += `,"turns":[${request.turns.map(serializeTurn).join(',')}]`
+  if (request.agent !== undefined) line += `,"agent":${JSON.stringify(request.agent)}`
   return `${line}}`
+}
+
+function serializeBlock(block: SharedBlock): string {
+  return `{"id":${JSON.stringify(block.id)},"tokens":${JSON.stringify(block.tokens)}}`
+}
+
+function serializePrefix(prefix: PrefixSpec): string {
+  const parts: string[] = []
+  if (prefix.system !== undefined) parts.push(`"system":${serializeBlock(prefix.system)}`)
+  if (prefix.documents !== undefined) parts.push(`"documents":[${prefix.documents.map(serializeBlock).join(',')}]`)
+  return `{${parts.join(',')}}`
+}
+
+function serializePromptSpec(prompt: PromptSpec): string {
+  const head = `{"task":${JSON.stringify(prompt.task)},"tokens":${JSON.stringify(prompt.tokens)},"seed":${JSON.stringify(prompt.seed)}`
+  return prompt.encoding === undefined ? `${head}}` : `${head},"encoding":${JSON.stringify(prompt.encoding)}}`
+}
+
+function serializeTurn(turn: TurnSpec): string {
+  let text = `{"thinkMs":${JSON.stringify(turn.thinkMs)}`
+  if (turn.kind !== undefined) text += `,"kind":${JSON.stringify(turn.kind)}`
+  if (turn.prompt !== undefined) text += `,"prompt":${serializePromptSpec(turn.prompt)}`
+  if (turn.text !== undefined) text += `,"text":${JSON.stringify(turn.text)}`
+  text += `,"inputTokens":${JSON.stringify(turn.inputTokens)},"maxOutputTokens":${JSON.stringify(turn.maxOutputTokens)}`
+  if (turn.targetOutputTokens !== undefined) text += `,"targetOutputTokens":${JSON.stringify(turn.targetOutputTokens)}`
+  return `${text}}`
 }
 
 /**

@@ -17,6 +17,7 @@ import { ERROR_OUTCOMES, isWastedAttempt, malformedKinds, outcomeKey, retryAmpli
 import type { Sample } from './types.js'
 import { round } from '../core/format.js'
 import { accuracySection, createAccuracyAccumulator } from './accuracy/accumulate.js'
+import { createConversationAccumulator } from './conversations/accumulate.js'
 
 
 export interface AggregatorOptions {
@@ -45,6 +46,10 @@ export interface FinishInfo {
 
 
 
+
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V }
+}
 
 export interface Aggregator {
   add(sample: Sample): void
@@ -93,6 +98,7 @@ export function createAggregator(options: AggregatorOptions): Aggregator {
   const malformed = new Map<string, Map<string, number>>()
   const series = createTimeSeries(options.bucketMs)
   const accuracy = createAccuracyAccumulator()
+  const chains = createConversationAccumulator()
   const bucketAt = series.at
   const users = new Set<string>()
   const spend: SpendTotal = { usd: 0, unknown: false }
@@ -126,6 +132,7 @@ export function createAggregator(options: AggregatorOptions): Aggregator {
     const unsent = UNSENT_OUTCOMES.has(sample.outcome)
     const final = sample.willRetry !== true
     accuracy.add(sample)
+    chains.add(sample)
     if (!unsent) attempts++
     // Tokens and spend are booked per attempt: a retried attempt that streamed tokens cost money.
     if (sample.inputTokens !== undefined || sample.outputTokens !== undefined) {
@@ -324,6 +331,8 @@ export function createAggregator(options: AggregatorOptions): Aggregator {
         timeseries: { bucketMs: options.bucketMs, buckets: series.rows() },
         thresholds: [],
         ...accuracySection(accuracy),
+        ...optional('conversations', chains.conversations()),
+        ...optional('caching', chains.caching()),
         notes,
       }
     },

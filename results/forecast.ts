@@ -9,6 +9,7 @@ import { forecastSpend, type ForecastTask, type TokenPrices } from './cost.js'
 import type { GroupStats, Usd } from './summary.js'
 import { formatLoad, type SweepDocument, type SweepStep } from './sweep.js'
 import { round } from '../core/format.js'
+import type { ConversationForecast } from './conversations/forecast.js'
 
 export const FORECAST_SCHEMA_VERSION = 1
 
@@ -293,4 +294,6 @@ export interface ForecastDocument extends ForecastResult {
   sweep: { dir: string; target: string; mode: SweepDocument['mode']; maxLoadMeetingSlo: number | null; knee: number | null } | null
   /** The run's own spend per request sent (retries, errors and abandoned answers included), for comparison. */
   runSpendPerRequestUsd: Usd | null
+  /** Conversations, agent tasks and the prompt cache, when the run had them. */
+  conversations?: ConversationForecast
 }

@@ -1,5 +1,6 @@
 // The run summary: what `summary.json` holds (documented in results/SCHEMA.md).
 import type { AccuracySummary } from './accuracy/types.js'
+import type { CachingSummary, ConversationSummary } from './conversations/types.js'
 
 export const SUMMARY_SCHEMA_VERSION = 1
 
@@ -163,6 +164,10 @@ export interface Summary {
   client?: ClientHealth
   /** Answers over the user's own tables scored against the clean truth (absent without such requests). */
   accuracy?: AccuracySummary
+  /** Conversations and agent tasks: by turn and per chain (absent without multi-turn traffic). */
+  conversations?: ConversationSummary
+  /** The prompt cache: tokens read and written, and the spend it saved (absent when no cache tokens were reported). */
+  caching?: CachingSummary
   /** Notes a reader must know (estimated tokens, unpriced model, interrupted …). */
   notes: string[]
 }

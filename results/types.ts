@@ -61,13 +61,24 @@ export interface Sample {
   /** Number of content chunks received. */
   chunks?: number
   inputTokens?: number
+  /** Read from the prompt cache (part of inputTokens). */
   cachedInputTokens?: number
+  /** Written to the prompt cache (Anthropic cache writes; part of inputTokens). */
+  cacheWriteInputTokens?: number
   outputTokens?: number
   reasoningTokens?: number
   /** True when any token count was estimated with tiktoken rather than reported by the server. */
   tokensEstimated?: boolean
   /** USD; null when the model is not priced. Abandoned attempts: the spend wasted. */
   spendUsd?: number | null
+  /** What the same tokens would have cost with no prompt cache; only when cache tokens were reported. */
+  uncachedSpendUsd?: number | null
+  /** Conversations and agent tasks: the traffic line this request is a turn of. */
+  conversationId?: string
+  /** Conversations and agent tasks: 1-based turn (call) number within the line. */
+  turn?: number
+  /** Agent tasks: this call is one step of a task the user waits for as a whole. */
+  agent?: boolean
   finishReason?: string
   /** Abandoned: which patience ran out. */
   abandonReason?: 'ttft' | 'e2e'

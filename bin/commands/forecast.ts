@@ -1,6 +1,7 @@
 // `gauntlet forecast`: a run's measured token profile × the price table, projected to a pilot
 // and to the whole workforce — spend per day, month and year, the peak-hour rate and the
 // concurrent streams it needs, and (with a sweep) the latency to expect at that rate.
+import { conversationForecast } from '../../results/conversations/forecast.js'
 import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { writeFileAtomic } from '../../core/atomic-write.js'
@@ -141,6 +142,8 @@ export function register(program: Command, setExitCode: SetExitCode): void {
           summary.spend.usd === 'unknown' ? 'unknown' : summary.requests.sent === 0 ? null : summary.target.pricedAs === pricedAs ? summary.spend.usd / summary.requests.sent : null,
         ...result,
       }
+      const chains = conversationForecast(summary, Object.fromEntries(result.scenarios.map((scenario) => [scenario.label, scenario.perMonthUsd])))
+      if (chains !== undefined) document.conversations = chains
       if (sweep !== undefined && sweep.target.label !== summary.target.label) {
         document.notes.push(`the sweep measured ${sweep.target.label}, the run ${summary.target.label}: the latency is the sweep endpoint's`)
       }

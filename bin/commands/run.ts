@@ -8,9 +8,12 @@ import { writeJunit } from '../../results/reports/junit.js'
 import { renderTerminalSummary } from '../../results/reports/terminal.js'
 import { parseMetricsFlags, type MetricsFlags } from '../../results/metrics/flags.js'
 import type { LiveMetrics } from '../../results/metrics/live.js'
+import { parseOtlpFlags, type OtlpFlags } from '../../results/metrics/otlp-flags.js'
+import type { OtlpPush } from '../../results/metrics/otlp-live.js'
 import { collect, confirmOnTty, createLiveRunChrome } from '../cli-helpers.js'
-import { EXIT_INTERRUPTED, EXIT_OK, EXIT_THRESHOLDS_FAILED, type SetExitCode } from '../exit-codes.js'
-import { buildRunOptions, type RunFlags } from '../run-options.js'
+import { EXIT_INTERRUPTED, EXIT_OK, EXIT_THRESHOLDS_FAILED, EXIT_WRITE_FAILED, type SetExitCode } from '../exit-codes.js'
+import { applyFileSchedule } from '../file-schedule.js'
+import { buildRunOptions, runShapeFlags, type RunFlags } from '../run-options.js'
 
 export function register(program: Command, setExitCode: SetExitCode): void {
   const command = program
@@ -19,7 +22,7 @@ export function register(program: Command, setExitCode: SetExitCode): void {
     .option('--config <file>', 'config file (default: gauntlet.config.{ts,js,mjs,json} in the current folder)')
     .option('--traffic <file>', 'traffic file (JSONL) to replay')
     .option('--preset <name>', 'generate traffic on the fly: peak-hour, workday, weekend')
-    .option('--shape <spec>', "fixed-shape traffic: 'rate=50,input=512,output=128,duration=60s[,arrivals=poisson][,users=N]'")
+    .option('--shape <spec>', "fixed-shape traffic: 'rate=50,input=512,output=128,duration=60s[,arrivals=poisson][,users=N][,input-spread=S]' (or the flags --rate ...)")
     .option('--employees <n>', 'with --preset: workforce size')
     .option('--time-scale <k>', 'compress time by k (60: an hour in a minute)')
     .option('--window <hours>', 'with --preset: hours to keep, e.g. 9-10')
@@ -48,6 +51,7 @@ export function register(program: Command, setExitCode: SetExitCode): void {
     .option('--price-as <model>', 'price the run as this model')
     .option('--no-stream', 'send non-streaming requests')
     .option('--keep-itl', 'keep every inter-token gap in records.jsonl')
+    .option('--history <mode>', "conversations: earlier answers re-sent as 'stand-in' text of their length (default: identical on every target) or the 'actual' answers")
     .option('--headers-timeout <ms>', 'give up waiting for response headers after this (default 60000)')
     .option('--body-timeout <ms>', 'give up when the stream is idle this long (default 60000)')
     .option('--junit <file>', 'write thresholds as JUnit XML for CI')
@@ -57,17 +61,24 @@ export function register(program: Command, setExitCode: SetExitCode): void {
     .option('--metrics-port <port>', 'serve live Prometheus metrics on http://HOST:PORT/metrics (0: a free port, printed)')
     .option('--metrics-host <host>', 'with --metrics-port: address to listen on (default 127.0.0.1)')
     .option('--metrics-linger <time>', 'with --metrics-port: keep serving the final figures this long after the run, e.g. 15s (default 0)')
-    .action(async (flags: RunFlags & MetricsFlags) => {
+    .option('--otlp <url>', 'push live OpenTelemetry metrics (OTLP/HTTP JSON) to a collector, e.g. http://127.0.0.1:4318/v1/metrics')
+    .option('--otlp-interval <time>', 'with --otlp: export every this long, e.g. 200ms (default 5s)')
+    .option('--otlp-header <name=value>', 'with --otlp: HTTP header for the collector (auth), repeatable; values are never printed', collect)
+    .action(async (flags: RunFlags & MetricsFlags & OtlpFlags) => {
       const config = await loadConfig(flags.config)
       const options = buildRunOptions(flags, config)
+      const fileSchedule = await applyFileSchedule(options, flags)
       const metricsOptions = parseMetricsFlags(flags)
+      const otlpOptions = parseOtlpFlags(flags)
       // A TTY gets the live view (bar, ETA, percentiles, phase); a log gets one line every 5 s.
       const { chrome, onProgress } = createLiveRunChrome('interrupted: stopping sends, aborting in-flight requests, writing a partial summary', flags.quiet === true)
       if (onProgress !== undefined) options.onProgress = onProgress
       options.log = chrome.log
+      if (fileSchedule !== undefined) chrome.log(fileSchedule)
       options.signal = chrome.signal
       options.confirm = confirmOnTty
       let metrics: LiveMetrics | undefined
+      let otlp: OtlpPush | undefined
       let finished = false
       try {
         if (metricsOptions !== undefined) {
@@ -82,18 +93,40 @@ export function register(program: Command, setExitCode: SetExitCode): void {
             previous?.(progress)
           }
         }
+        if (otlpOptions !== undefined) {
+          // The OpenTelemetry SDK is loaded only when asked, like prom-client.
+          const { startOtlpPush } = await import('../../results/metrics/otlp-live.js')
+          const push = startOtlpPush(otlpOptions, chrome.log)
+          otlp = push
+          options.sinks = [...(options.sinks ?? []), push.sink]
+          const previous = options.onProgress
+          options.onProgress = (progress) => {
+            push.sink.progress(progress)
+            previous?.(progress)
+          }
+        }
         const result = await run(options)
         chrome.done()
-        if (result.outDir !== null && flags.report) await writeHtmlReport(result.summary, result.outDir)
+        // After a write error the folder is on a failing disk: no report.html, and the files not written are not listed.
+        const failed = new Set((result.writeFailures ?? []).map((failure) => failure.file))
+        const report = flags.report && failed.size === 0
+        if (result.outDir !== null && report) await writeHtmlReport(result.summary, result.outDir)
         if (flags.junit !== undefined) await writeJunit(flags.junit, [{ name: result.summary.name, summary: result.summary }])
-        process.stdout.write(`${renderTerminalSummary(result.summary, { outDir: result.outDir, files: ['summary.json', 'records.jsonl', 'histograms.json', ...(flags.report ? ['report.html'] : [])] })}\n`)
-        setExitCode(result.interrupted ? EXIT_INTERRUPTED : result.thresholdsPassed ? EXIT_OK : EXIT_THRESHOLDS_FAILED)
+        const files = (['summary', 'records', 'histograms'] as const).filter((file) => !failed.has(file)).map((file) => (file === 'records' ? 'records.jsonl' : `${file}.json`))
+        process.stdout.write(`${renderTerminalSummary(result.summary, { outDir: result.outDir, files: [...files, ...(report ? ['report.html'] : [])] })}\n`)
+        // summary.json could not be written: the summary itself goes to stdout, so nothing measured is lost.
+        if (failed.has('summary')) process.stdout.write(`${JSON.stringify(result.summary, null, 2)}\n`)
+        const code = result.interrupted ? EXIT_INTERRUPTED : result.thresholdsPassed ? EXIT_OK : EXIT_THRESHOLDS_FAILED
+        setExitCode(failed.size > 0 ? EXIT_WRITE_FAILED : code)
         finished = true
       } finally {
+        await otlp?.close()
         await metrics?.close({ linger: finished, signal: chrome.signal })
         chrome.dispose()
       }
     })
-  // Schedule flags (--users, --think-time, --on-cap, ...) come from the schedules that own them.
+  // Fixed-shape flags (--rate, --input-tokens, ...: the flag form of --shape), then the schedule
+  // flags (--users, --think-time, --on-cap, ...) from the schedules that own them.
+  for (const flag of runShapeFlags()) command.option(flag.flag, flag.description)
   for (const option of scheduleCliOptions()) command.option(option.flag, option.description)
 }

@@ -10,6 +10,7 @@ import { build } from 'esbuild'
 import type { ChatMessage } from '../../adapters/types.js'
 import { VERSION } from '../../core/version.js'
 import { createPatience, type PatienceOptions } from '../patience.js'
+import { k6Entry } from './entry.js'
 import type { TrafficRequest } from '../../core/traffic-types.js'
 import { DEFAULT_SCHEDULE, k6ScheduleFor } from '../schedules/registry.js'
 import type { ScheduleSpec } from '../schedules/types.js'
@@ -142,17 +143,7 @@ export async function collectK6Traffic(traffic: K6TrafficInput, patience: Patien
   const model = patience === undefined ? undefined : createPatience(patience)
   const entries: K6TrafficEntry[] = []
   for await (const request of traffic.requests()) {
-    const entry: K6TrafficEntry = {
-      id: request.id,
-      offsetMs: request.offsetMs,
-      userId: request.userId,
-      task: request.task,
-      messages: traffic.expand(request).map((message) => ({ role: message.role, content: message.content })),
-      maxOutputTokens: request.maxOutputTokens,
-      inputTokens: request.inputTokens,
-    }
-    if (request.targetOutputTokens !== undefined) entry.targetOutputTokens = request.targetOutputTokens
-    if (request.responseSchema !== undefined) entry.json = true
+    const entry = k6Entry(request, traffic.expand)
     if (model !== undefined) {
       const limits = model.limitsFor(request.id)
       if (limits.ttftMs !== undefined) entry.patienceTtftMs = Math.round(limits.ttftMs)

@@ -15,6 +15,7 @@ import { arrivals, expectedArrivals, type RateSegment } from './arrivals.js'
 import { normalizeCurve } from './diurnal.js'
 import { createUserPicker, userId, WEEKDAYS, zoneGroups, type ZoneGroup } from './population.js'
 import { applyModelFile, getPreset, type WorkloadPreset } from './presets.js'
+import { addChain, type ChainRandoms } from './chains.js'
 import { responseSchemaFor } from './prompts.js'
 import { sampleTokens, type TaskProfile } from './tasks.js'
 import { checkTimeScale, formatWindow, parseWindow, type TimeWindow } from './window.js'
@@ -228,6 +229,7 @@ export function* generateRequests(plan: TrafficPlan): Generator<TrafficRequest> 
   const pickTask = cumulativePicker(tasks.map((task) => task.weight))
   const limit = plan.maxRequests ?? Infinity
   const encoding = plan.encoding === DEFAULT_ENCODING ? undefined : plan.encoding
+  let chainRandoms: ChainRandoms | undefined
   let n = 0
   for (const arrival of arrivals(plan.segments, plan.preset.burstinessCv, arrivalRandom)) {
     if (n >= limit) return
@@ -251,6 +253,10 @@ export function* generateRequests(plan: TrafficPlan): Generator<TrafficRequest> 
     }
     const schema = responseSchemaFor({ task: name, seed })
     if (schema !== undefined) request.responseSchema = schema
+    if (task.prefix !== undefined || task.conversation !== undefined || task.agent !== undefined) {
+      chainRandoms ??= { prefix: root.fork('prefix'), turns: root.fork('turns') }
+      addChain(request, name, task, chainRandoms, encoding, plan.timeScale)
+    }
     yield request
     n++
   }

@@ -3,7 +3,7 @@ import { z } from 'zod'
 import { UserError } from '../../core/errors.js'
 import { normalizeCurve, WEEKEND_CURVE, WORKDAY_CURVE } from './diurnal.js'
 import { WEEKDAYS, type PopulationParameters, type Weekday } from './population.js'
-import { checkTaskMix, DEFAULT_TASK_MIX, type TaskMix } from './tasks.js'
+import { checkTaskMix, DEFAULT_TASK_MIX, type TaskMix, type TaskProfile } from './tasks.js'
 
 export interface WorkloadPreset {
   name: string
@@ -87,6 +87,7 @@ export function getPreset(name: string): WorkloadPreset {
 const positive = z.number({ error: 'must be a number > 0' }).positive({ error: 'must be a number > 0' })
 const nonNegative = z.number({ error: 'must be a number ≥ 0' }).nonnegative({ error: 'must be a number ≥ 0' })
 const curve = z.array(nonNegative, { error: 'must be a list of 24 numbers ≥ 0' }).length(24, { error: 'must have exactly 24 hourly weights' })
+const wholeNumber = z.number({ error: 'must be a whole number ≥ 0' }).int({ error: 'must be a whole number ≥ 0' }).nonnegative({ error: 'must be a whole number ≥ 0' })
 const tokenDistribution = z.strictObject({
   median: positive,
   sigma: nonNegative,
@@ -125,6 +126,17 @@ const modelSchema = z.strictObject({
         input: tokenDistribution.optional(),
         output: tokenDistribution.optional(),
         maxOutputTokens: z.number({ error: 'must be a whole number ≥ 1' }).int({ error: 'must be a whole number ≥ 1' }).positive({ error: 'must be a whole number ≥ 1' }).optional(),
+        prefix: z
+          .strictObject({
+            systemTokens: wholeNumber,
+            systemVariants: wholeNumber.optional(),
+            documentTokens: wholeNumber.optional(),
+            documents: wholeNumber.optional(),
+            documentsPerRequest: wholeNumber.optional(),
+          })
+          .optional(),
+        conversation: z.strictObject({ turns: tokenDistribution, thinkMs: tokenDistribution, followUp: tokenDistribution }).optional(),
+        agent: z.strictObject({ calls: tokenDistribution, toolMs: tokenDistribution, toolResult: tokenDistribution, callOutput: tokenDistribution }).optional(),
       }),
       { error: 'must be an object of task name -> {weight, input, output, maxOutputTokens}' },
     )
@@ -176,7 +188,16 @@ export function applyModelFile(preset: WorkloadPreset, json: unknown, file: stri
       if (input === undefined || output === undefined || maxOutputTokens === undefined) {
         throw new UserError('CONFIG_INVALID', `${file}: field 'taskMix.${name}' is a new task and needs input, output and maxOutputTokens; add them or use a known task (${Object.keys(DEFAULT_TASK_MIX).join(', ')})`)
       }
-      taskMix[name] = { weight: entry.weight, input, output, maxOutputTokens }
+      const profile: TaskProfile = { weight: entry.weight, input, output, maxOutputTokens }
+      const prefix = entry.prefix ?? base?.prefix
+      if (prefix !== undefined) {
+        profile.prefix = { systemTokens: prefix.systemTokens, systemVariants: prefix.systemVariants ?? 1, documentTokens: prefix.documentTokens ?? 0, documents: prefix.documents ?? 0, documentsPerRequest: prefix.documentsPerRequest ?? 0 }
+      }
+      const conversation = entry.conversation ?? base?.conversation
+      if (conversation !== undefined) profile.conversation = conversation
+      const agent = entry.agent ?? base?.agent
+      if (agent !== undefined) profile.agent = agent
+      taskMix[name] = profile
     }
     const problem = checkTaskMix(taskMix)
     if (problem !== undefined) throw new UserError('CONFIG_INVALID', `${file}: field 'taskMix' ${problem}; fix the workload model file`)

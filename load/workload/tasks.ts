@@ -19,6 +19,45 @@ export interface TaskProfile {
   output: TokenDistribution
   /** The application's max-tokens setting for this task (raised to the target when lower). */
   maxOutputTokens: number
+  /** Blocks shared across requests of this task (what a prompt cache can reuse). */
+  prefix?: PrefixProfile
+  /** Chats: several turns per arrival, each re-sending the history (load/chain/). */
+  conversation?: ConversationProfile
+  /** Agent tasks: several model calls per arrival (tool call → tool result → … → answer). */
+  agent?: AgentProfile
+}
+
+export interface PrefixProfile {
+  /** Tokens of the task's system prompt (0: none). */
+  systemTokens: number
+  /** Distinct system prompts (e.g. one per department app); each request uses one. */
+  systemVariants: number
+  /** Tokens per retrieved document (0: none). */
+  documentTokens: number
+  /** Distinct documents in the knowledge base. */
+  documents: number
+  /** Documents per request, drawn without repeats. */
+  documentsPerRequest: number
+}
+
+export interface ConversationProfile {
+  /** Turns per conversation, the first included (clamped to ≥ 1). */
+  turns: TokenDistribution
+  /** Reading and typing between an answer and the next question, ms. */
+  thinkMs: TokenDistribution
+  /** Tokens of each follow-up question. */
+  followUp: TokenDistribution
+}
+
+export interface AgentProfile {
+  /** Model calls per task, the first included (clamped to ≥ 2). */
+  calls: TokenDistribution
+  /** Tool run time between a call and the next, ms. */
+  toolMs: TokenDistribution
+  /** Tokens of each tool result. */
+  toolResult: TokenDistribution
+  /** Tokens of each intermediate call's answer (its tool-call arguments). */
+  callOutput: TokenDistribution
 }
 
 export type TaskMix = Record<string, TaskProfile>
@@ -102,6 +141,34 @@ export function checkTaskMix(mix: TaskMix): string | undefined {
       return `'${name}.maxOutputTokens' must be a positive integer (got ${task.maxOutputTokens})`
     }
   }
+  for (const name of names) {
+    const problem = checkChainProfiles(mix[name] as TaskProfile)
+    if (problem !== undefined) return `'${name}.${problem}`
+  }
   if (total <= 0) return 'must have at least one task with a positive weight'
+  return undefined
+}
+
+function badDistribution(d: TokenDistribution): boolean {
+  return !(d.median > 0) || !(d.sigma >= 0) || !(d.min >= 0) || !(d.max >= d.min) || !Number.isInteger(d.min) || !Number.isInteger(d.max)
+}
+
+/** The prefix, conversation and agent parts of a task: the first bad field as `field' …`, or undefined. */
+function checkChainProfiles(task: TaskProfile): string | undefined {
+  if (task.conversation !== undefined && task.agent !== undefined) return "conversation' and 'agent' exclude each other: a task is a chat or an agent task; split it into two tasks"
+  const distributions: [string, TokenDistribution][] = []
+  if (task.conversation !== undefined) for (const [key, d] of Object.entries(task.conversation)) distributions.push([`conversation.${key}`, d])
+  if (task.agent !== undefined) for (const [key, d] of Object.entries(task.agent)) distributions.push([`agent.${key}`, d])
+  for (const [field, d] of distributions) {
+    if (badDistribution(d)) return `${field}' must have median > 0, sigma ≥ 0 and integers 0 ≤ min ≤ max (got ${JSON.stringify(d)})`
+  }
+  const prefix = task.prefix
+  if (prefix !== undefined) {
+    for (const [key, value] of Object.entries(prefix)) {
+      if (!Number.isInteger(value) || value < 0) return `prefix.${key}' must be a whole number ≥ 0 (got ${value})`
+    }
+    if (prefix.systemTokens > 0 && prefix.systemVariants < 1) return "prefix.systemVariants' must be ≥ 1 when systemTokens > 0"
+    if (prefix.documentsPerRequest > prefix.documents) return `prefix.documentsPerRequest' must not exceed prefix.documents (${prefix.documents})`
+  }
   return undefined
 }

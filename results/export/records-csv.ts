@@ -7,7 +7,7 @@ export const RECORD_COLUMNS = [
   'requestId', 'attempt', 'willRetry', 'userId', 'task', 'tags', 'phase', 'faults', 'outcome', 'status', 'errorCode',
   'errorMessage', 'vendorType', 'scheduledAtMs', 'sentAtMs', 'headersAtMs', 'firstTokenAtMs', 'endAtMs', 'scheduleLagMs',
   'ttftMs', 'e2eMs', 'ttftServiceMs', 'e2eServiceMs', 'tpotMs', 'itlMs', 'chunks', 'inputTokens', 'cachedInputTokens',
-  'outputTokens', 'reasoningTokens', 'tokensEstimated', 'spendUsd', 'finishReason', 'abandonReason', 'answerValid',
+  'cacheWriteInputTokens', 'outputTokens', 'reasoningTokens', 'tokensEstimated', 'spendUsd', 'uncachedSpendUsd', 'conversationId', 'turn', 'agent', 'finishReason', 'abandonReason', 'answerValid',
   'handling', 'target', 'questionId', 'variant', 'source', 'correct', 'hedged', 'scoreDetail', 'answerText',
 ] as const satisfies readonly (keyof Sample)[]
 

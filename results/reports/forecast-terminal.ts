@@ -1,5 +1,6 @@
 // The workforce forecast as text: one table with the pilot next to the enterprise, then the
 // task profile it rests on and the assumptions.
+import { conversationForecastLines } from '../conversations/forecast.js'
 import type { ForecastDocument, ScenarioForecast } from '../forecast.js'
 import { formatLoad } from '../sweep.js'
 import { formatMsValue, formatNumber, formatPercent, formatUsd, table } from './format.js'
@@ -63,6 +64,7 @@ export function renderForecastTerminal(document: ForecastDocument, options: { ou
   }
   lines.push(table(profileRows).replace(/^/gm, '  '))
   lines.push('')
+  if (document.conversations !== undefined) lines.push(...conversationForecastLines(document.conversations, usd))
   lines.push('Assumptions')
   lines.push(`  - ${formatNumber(document.assumptions.queriesPerDay)} queries per active user per working day, ${document.assumptions.workingDaysPerMonth} working days a month, 12 months a year; weekends not counted`)
   lines.push(`  - peak hour: ${document.assumptions.peakModel}`)

@@ -2,6 +2,7 @@
 // and tables. No network access at all: scripts, styles and data are inside the file, and its
 // Content-Security-Policy forbids loading anything else.
 import { renderAccuracyTable } from './html-accuracy.js'
+import { renderConversationsSection } from './html-conversations.js'
 import { CONTENT_SECURITY_POLICY, uplotAssets } from './html-assets.js'
 import { mkdir } from 'node:fs/promises'
 import { writeFileAtomic } from '../../core/atomic-write.js'
@@ -94,6 +95,7 @@ export function renderHtmlReport(summary: Summary, options: HtmlReportOptions = 
     renderPhasesTable(summary, colors),
     renderMalformedTable(summary),
     renderAccuracyTable(summary),
+    renderConversationsSection(summary),
     renderOutcomesTable(summary),
     renderNotes(summary),
     renderRunDetails(summary),

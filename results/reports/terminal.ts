@@ -1,6 +1,7 @@
 // The run summary as text for a terminal or a CI log: verdict first, then the detail.
 import type { LiveFigures } from './live-view.js'
 import { accuracyLines } from '../accuracy/terminal-lines.js'
+import { cachingLine, conversationLines } from '../conversations/terminal-lines.js'
 import type { LatencyMetric, Summary } from '../summary.js'
 import { formatCount, formatDuration, formatMsValue, formatNumber, formatPercent, formatUsd, table } from './format.js'
 
@@ -70,6 +71,7 @@ export function renderTerminalSummary(summary: Summary, options: { outDir?: stri
   lines.push(
     `spend       ${formatUsd(summary.spend.usd)} total, ${formatUsd(summary.spend.per_1k_requests_usd)} per 1k requests${summary.target.pricedAs === null ? '' : ` (priced as ${summary.target.pricedAs})`}`,
   )
+  if (summary.caching !== undefined) lines.push(cachingLine(summary.caching))
   const a = summary.abandonment
   lines.push(
     `users       ${formatPercent(a.rate)} abandoned (${formatNumber(a.abandoned)}, ${formatNumber(a.abandoned_before_first_token)} before the first token), wasted ${formatUsd(a.wasted_usd)}; ${formatNumber(a.users_quit)} of ${formatNumber(a.users)} users quit, ${formatNumber(a.lost_demand)} requests of lost demand`,
@@ -103,6 +105,7 @@ export function renderTerminalSummary(summary: Summary, options: { outDir?: stri
     }
   }
   if (summary.accuracy !== undefined) lines.push(...accuracyLines(summary.accuracy))
+  if (summary.conversations !== undefined) lines.push(...conversationLines(summary.conversations))
   if (summary.thresholds.length > 0) {
     lines.push('')
     const rowsThresholds = [['threshold', 'actual', 'result']]
