@@ -19,7 +19,12 @@ export interface TraceRow {
   timeMs: number
   inputTokens: number
   outputTokens: number
+  /** Mooncake: the prompt's blocks of MOONCAKE_BLOCK_TOKENS tokens; equal ids are equal prefix blocks. */
+  hashIds?: readonly number[]
 }
+
+/** Tokens per Mooncake `hash_ids` block (the trace's published block size). */
+export const MOONCAKE_BLOCK_TOKENS = 512
 
 export interface TraceImportOptions {
   /** Keep rows in [start, end) of the trace's own timeline; offsets restart at the window start. */
@@ -72,10 +77,13 @@ export class TraceTable {
   inputs: number[] = []
   outputs: number[] = []
   lines: number[] = []
+  /** Only filled by formats with prefix blocks (Mooncake); sparse otherwise. */
+  hashIds: (readonly number[] | undefined)[] = []
   get length(): number {
     return this.times.length
   }
-  push(timeMs: number, inputTokens: number, outputTokens: number, line: number): void {
+  push(timeMs: number, inputTokens: number, outputTokens: number, line: number, hashIds?: readonly number[]): void {
+    if (hashIds !== undefined && hashIds.length > 0) this.hashIds[this.times.length] = hashIds
     this.times.push(timeMs)
     this.inputs.push(inputTokens)
     this.outputs.push(outputTokens)
@@ -100,6 +108,7 @@ export class TraceTable {
     this.inputs = order.map((i) => this.inputs[i] as number)
     this.outputs = order.map((i) => this.outputs[i] as number)
     this.lines = order.map((i) => this.lines[i] as number)
+    if (this.hashIds.length > 0) this.hashIds = order.map((i) => this.hashIds[i])
     warn(`${file}: ${outOfOrder} rows are earlier than the row before them (first at line ${firstLine}); sorted all rows by timestamp`)
     return outOfOrder
   }
@@ -109,7 +118,12 @@ export class TraceTable {
     for (let i = 0; i < this.times.length; i++) this.times[i] = (this.times[i] as number) - origin
   }
   *rows(): Generator<TraceRow> {
-    for (let i = 0; i < this.times.length; i++) yield { timeMs: this.times[i] as number, inputTokens: this.inputs[i] as number, outputTokens: this.outputs[i] as number }
+    for (let i = 0; i < this.times.length; i++) {
+      const row: TraceRow = { timeMs: this.times[i] as number, inputTokens: this.inputs[i] as number, outputTokens: this.outputs[i] as number }
+      const hashIds = this.hashIds[i]
+      if (hashIds !== undefined) row.hashIds = hashIds
+      yield row
+    }
   }
 }
 
@@ -163,6 +177,7 @@ export function* traceRequests(rows: Iterable<TraceRow>, options: TraceImportOpt
     }
     const schema = responseSchemaFor({ task, seed })
     if (schema !== undefined) request.responseSchema = schema
+    if (row.hashIds !== undefined) addMooncakeBlocks(request, row.hashIds)
     yield request
     n++
   }
@@ -189,4 +204,17 @@ export function importHeader(format: string, path: string, options: TraceImportO
       ...extra,
     },
   }
+}
+
+/**
+ * Mooncake prefix blocks → shared documents: every full block before the prompt's last one is a
+ * shared block of MOONCAKE_BLOCK_TOKENS tokens named by its hash id (so requests with the same
+ * leading ids send the same bytes and a prefix cache hits as it did in the trace); the rest of
+ * the input stays the request's own text. `inputTokens` is unchanged.
+ */
+function addMooncakeBlocks(request: TrafficRequest, hashIds: readonly number[]): void {
+  const shared = Math.min(hashIds.length - 1, Math.floor(request.inputTokens / MOONCAKE_BLOCK_TOKENS))
+  if (shared <= 0 || request.prompt === undefined) return
+  request.prefix = { documents: hashIds.slice(0, shared).map((id) => ({ id: `mooncake:${id}`, tokens: MOONCAKE_BLOCK_TOKENS })) }
+  request.prompt = { ...request.prompt, tokens: request.inputTokens - shared * MOONCAKE_BLOCK_TOKENS }
 }

@@ -62,7 +62,7 @@ export async function readMooncakeTrace(path: string, options: { jitter?: boolea
       const got = field === '' ? value : (value as Record<string, unknown>)[issue.path[0] as string]
       throw traceError(file, number, field === '' ? `must be a JSON object (got ${JSON.stringify(value)})` : `field '${field}' ${issue.message} (got ${got === undefined ? 'nothing' : JSON.stringify(got)}); fix the line or remove it`)
     }
-    table.push(result.data.timestamp, result.data.input_length, result.data.output_length, number)
+    table.push(result.data.timestamp, result.data.input_length, result.data.output_length, number, result.data.hash_ids)
   }
   if (!sawLine) throw traceError(file, 1, 'the file is empty; expected one JSON object per line with timestamp, input_length and output_length')
   table.sortByTime(file, options.warn ?? defaultWarn)

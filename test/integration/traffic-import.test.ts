@@ -137,6 +137,18 @@ describe('Mooncake trace import', () => {
     expect(a).toEqual(b)
     expect(a.map((r) => r.offsetMs)).toEqual([0, 333.333, 666.667, 1000, 3000, 3500, 4000, 4500, 5000, 9000])
   })
+  it('keeps the prefix structure: full blocks before the last become shared 512-token blocks named by hash id', async () => {
+    const requests = [...(await importMooncakeTrace(path, quiet)).requests]
+    const first = requests[0] as TrafficRequest
+    // 6,955 tokens in 13 blocks: 12 shared blocks (ids 0..11), 811 tokens of its own.
+    expect(first.prefix?.documents?.map((block) => block.id)).toEqual(Array.from({ length: 12 }, (_, i) => `mooncake:${i}`))
+    expect(first.prompt?.tokens).toBe(6955 - 12 * 512)
+    // [3, 4] with 1,024 tokens: block 3 is shared (the same bytes as the first row's), block 4 its own text.
+    expect(requests[1]?.prefix?.documents).toEqual([{ id: 'mooncake:3', tokens: 512 }])
+    // One block: nothing shared.
+    expect(requests[3]?.prefix).toBeUndefined()
+    for (const request of requests) expect((request.prompt?.tokens ?? 0) + 512 * (request.prefix?.documents?.length ?? 0)).toBe(request.inputTokens)
+  })
 })
 
 describe('ServeGen import', () => {
