@@ -79,6 +79,8 @@ export interface DrillOptions {
   confirm?: (message: string) => Promise<boolean>
   signal?: AbortSignal
   onProgress?: (progress: RunProgress) => void
+  /** More sinks for the drill's samples (live metrics, OTLP), beside its own. */
+  sinks?: Sink[]
   log?: (line: string) => void
 }
 
@@ -251,7 +253,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
     chaosTimeScale: 1,
     slo: limits.slo,
     seed,
-    sinks: [sampler.sink],
+    sinks: [sampler.sink, ...(options.sinks ?? [])],
   }
   if (options.retries !== undefined) runOptions.retries = options.retries
   if (options.patience !== undefined) runOptions.patience = options.patience

@@ -10,6 +10,7 @@ import { renderDrillTerminal } from '../../results/reports/drill-terminal.js'
 import { writeHtmlReport } from '../../results/reports/html.js'
 import { writeJunit, type JunitCase } from '../../results/reports/junit.js'
 import { confirmOnTty, createLiveRunChrome, parseNumberFlag } from '../cli-helpers.js'
+import { addLiveOutputOptions, prepareLiveOutputs, type LiveOutputFlags, type LiveOutputs } from '../live-outputs.js'
 import { EXIT_INTERRUPTED, EXIT_OK, EXIT_THRESHOLDS_FAILED, type SetExitCode } from '../exit-codes.js'
 import { parseSlo } from '../run-options.js'
 
@@ -127,7 +128,7 @@ export function drillJunitCases(document: DrillDocument): JunitCase[] {
 }
 
 export function register(program: Command, setExitCode: SetExitCode): void {
-  program
+  const command = program
     .command('drill')
     .description('Weekend maintenance drill: a soak with a fault timeline, per-phase SLO verdicts, time to detect and recover, drift')
     .option('--preset <name>', 'workload preset (default weekend)')
@@ -158,14 +159,18 @@ export function register(program: Command, setExitCode: SetExitCode): void {
     .option('--max-spend <usd>', 'hard spend cap: stop new sends before it would be passed')
     .option('--no-report', 'do not write drill.html and report.html')
     .option('--quiet', 'no live progress')
-    .action(async (flags: DrillFlags) => {
+  addLiveOutputOptions(command).action(async (flags: DrillFlags & LiveOutputFlags) => {
       const options = buildDrillOptions(flags)
+      const liveOutputs = prepareLiveOutputs(flags)
       const { chrome, onProgress } = createLiveRunChrome('interrupted: stopping the drill and writing a partial report', flags.quiet === true)
       if (onProgress !== undefined) options.onProgress = onProgress
       options.log = chrome.log
       options.signal = chrome.signal
       options.confirm = confirmOnTty
+      let outputs: LiveOutputs | undefined
+      let finished = false
       try {
+        outputs = await liveOutputs.start(options, chrome.log)
         const result = await runDrill(options)
         chrome.done()
         if (flags.report) {
@@ -175,7 +180,9 @@ export function register(program: Command, setExitCode: SetExitCode): void {
         if (flags.junit !== undefined) await writeJunit(flags.junit, [{ name: 'drill', summary: result.summary, cases: drillJunitCases(result.document) }])
         process.stdout.write(`${renderDrillTerminal(result.document)}\n`)
         setExitCode(result.interrupted ? EXIT_INTERRUPTED : result.document.verdict.status === 'FAIL' ? EXIT_THRESHOLDS_FAILED : EXIT_OK)
+        finished = true
       } finally {
+        await outputs?.close(finished, chrome.signal)
         chrome.dispose()
       }
     })

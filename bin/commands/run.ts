@@ -6,11 +6,8 @@ import { scheduleCliOptions } from '../../load/schedules/registry.js'
 import { writeHtmlReport } from '../../results/reports/html.js'
 import { writeJunit } from '../../results/reports/junit.js'
 import { renderTerminalSummary } from '../../results/reports/terminal.js'
-import { parseMetricsFlags, type MetricsFlags } from '../../results/metrics/flags.js'
-import type { LiveMetrics } from '../../results/metrics/live.js'
-import { parseOtlpFlags, type OtlpFlags } from '../../results/metrics/otlp-flags.js'
-import type { OtlpPush } from '../../results/metrics/otlp-live.js'
 import { collect, confirmOnTty, createLiveRunChrome } from '../cli-helpers.js'
+import { addLiveOutputOptions, prepareLiveOutputs, type LiveOutputFlags, type LiveOutputs } from '../live-outputs.js'
 import { EXIT_INTERRUPTED, EXIT_OK, EXIT_THRESHOLDS_FAILED, EXIT_WRITE_FAILED, type SetExitCode } from '../exit-codes.js'
 import { applyFileSchedule } from '../file-schedule.js'
 import { buildRunOptions, runShapeFlags, type RunFlags } from '../run-options.js'
@@ -58,18 +55,11 @@ export function register(program: Command, setExitCode: SetExitCode): void {
     .option('--no-report', 'do not write report.html')
     .option('--name <name>', 'label of the run')
     .option('--quiet', 'no live progress')
-    .option('--metrics-port <port>', 'serve live Prometheus metrics on http://HOST:PORT/metrics (0: a free port, printed)')
-    .option('--metrics-host <host>', 'with --metrics-port: address to listen on (default 127.0.0.1)')
-    .option('--metrics-linger <time>', 'with --metrics-port: keep serving the final figures this long after the run, e.g. 15s (default 0)')
-    .option('--otlp <url>', 'push live OpenTelemetry metrics (OTLP/HTTP JSON) to a collector, e.g. http://127.0.0.1:4318/v1/metrics')
-    .option('--otlp-interval <time>', 'with --otlp: export every this long, e.g. 200ms (default 5s)')
-    .option('--otlp-header <name=value>', 'with --otlp: HTTP header for the collector (auth), repeatable; values are never printed', collect)
-    .action(async (flags: RunFlags & MetricsFlags & OtlpFlags) => {
+    .action(async (flags: RunFlags & LiveOutputFlags) => {
       const config = await loadConfig(flags.config)
       const options = buildRunOptions(flags, config)
       const fileSchedule = await applyFileSchedule(options, flags)
-      const metricsOptions = parseMetricsFlags(flags)
-      const otlpOptions = parseOtlpFlags(flags)
+      const liveOutputs = prepareLiveOutputs(flags)
       // A TTY gets the live view (bar, ETA, percentiles, phase); a log gets one line every 5 s.
       const { chrome, onProgress } = createLiveRunChrome('interrupted: stopping sends, aborting in-flight requests, writing a partial summary', flags.quiet === true)
       if (onProgress !== undefined) options.onProgress = onProgress
@@ -77,34 +67,10 @@ export function register(program: Command, setExitCode: SetExitCode): void {
       if (fileSchedule !== undefined) chrome.log(fileSchedule)
       options.signal = chrome.signal
       options.confirm = confirmOnTty
-      let metrics: LiveMetrics | undefined
-      let otlp: OtlpPush | undefined
+      let outputs: LiveOutputs | undefined
       let finished = false
       try {
-        if (metricsOptions !== undefined) {
-          // prom-client is loaded only when asked: a plain run's client stays small.
-          const { startLiveMetrics } = await import('../../results/metrics/live.js')
-          const live = await startLiveMetrics(metricsOptions, chrome.log)
-          metrics = live
-          options.sinks = [...(options.sinks ?? []), live.sink]
-          const previous = options.onProgress
-          options.onProgress = (progress) => {
-            live.sink.progress(progress)
-            previous?.(progress)
-          }
-        }
-        if (otlpOptions !== undefined) {
-          // The OpenTelemetry SDK is loaded only when asked, like prom-client.
-          const { startOtlpPush } = await import('../../results/metrics/otlp-live.js')
-          const push = startOtlpPush(otlpOptions, chrome.log)
-          otlp = push
-          options.sinks = [...(options.sinks ?? []), push.sink]
-          const previous = options.onProgress
-          options.onProgress = (progress) => {
-            push.sink.progress(progress)
-            previous?.(progress)
-          }
-        }
+        outputs = await liveOutputs.start(options, chrome.log)
         const result = await run(options)
         chrome.done()
         // After a write error the folder is on a failing disk: no report.html, and the files not written are not listed.
@@ -120,13 +86,13 @@ export function register(program: Command, setExitCode: SetExitCode): void {
         setExitCode(failed.size > 0 ? EXIT_WRITE_FAILED : code)
         finished = true
       } finally {
-        await otlp?.close()
-        await metrics?.close({ linger: finished, signal: chrome.signal })
+        await outputs?.close(finished, chrome.signal)
         chrome.dispose()
       }
     })
   // Fixed-shape flags (--rate, --input-tokens, ...: the flag form of --shape), then the schedule
   // flags (--users, --think-time, --on-cap, ...) from the schedules that own them.
+  addLiveOutputOptions(command)
   for (const flag of runShapeFlags()) command.option(flag.flag, flag.description)
   for (const option of scheduleCliOptions()) command.option(option.flag, option.description)
 }

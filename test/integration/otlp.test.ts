@@ -227,3 +227,20 @@ describe('gauntlet run --otlp (CLI)', () => {
     expect(result.stderr).not.toContain('otlp-test-secret')
   })
 })
+
+describe('gauntlet drill --otlp (CLI)', () => {
+  it('pushes the drill\'s requests by outcome, equal to its summary.json, phases included', async () => {
+    collector = await startCollector()
+    const out = tempOut()
+    const result = await runCli(['drill', '--time-scale', '400', '--mock', 'instant', '--patience', 'off', '--quiet', '--no-report', '--out', out, '--otlp', collector.url, '--otlp-interval', '200ms'], { timeoutMs: 60_000 })
+    expect([0, 1], result.stderr).toContain(result.code)
+    expect(result.stderr).toContain(`otlp: ${collector.received.length} exports to ${collector.url}, 0 failed`)
+    const summary = await readSummary(out)
+    const metrics = metricsOf((collector.received[collector.received.length - 1] as Received).body)
+    const byOutcome: Record<string, number> = {}
+    for (const point of pointsOf(metrics.get('gauntlet.requests'))) byOutcome[attributesOf(point.attributes)['gauntlet.outcome'] ?? '?'] = valueOf(point)
+    expect(byOutcome).toEqual(summary.requests.byOutcome)
+    const phases = pointsOf(metrics.get('gauntlet.phase')).map((point) => attributesOf(point.attributes)['gauntlet.phase.name'])
+    expect(phases).toContain('baseline')
+  })
+})
