@@ -75,10 +75,26 @@ export function createJsonlSink(options: JsonlSinkOptions): Sink & { readonly pa
   }
 }
 
-/** Reads a records.jsonl file back (header and samples). */
-export async function readRecords(path: string): Promise<{ header: Record<string, unknown>; samples: Sample[] }> {
+/**
+ * Reads a records.jsonl file back (header and samples). A last line without its newline that
+ * does not parse was being written when the process died (kill -9, a full disk): it is dropped
+ * and counted in `tornLines`; any other bad line throws.
+ */
+export async function readRecords(path: string): Promise<{ header: Record<string, unknown>; samples: Sample[]; tornLines: number }> {
   const { readFile } = await import('node:fs/promises')
-  const lines = (await readFile(path, 'utf8')).split('\n').filter((line) => line !== '')
-  const [first, ...rest] = lines
-  return { header: first === undefined ? {} : (JSON.parse(first) as Record<string, unknown>), samples: rest.map((line) => JSON.parse(line) as Sample) }
+  const text = await readFile(path, 'utf8')
+  const lines = text.split('\n')
+  let tornLines = 0
+  const last = lines.pop() ?? ''
+  if (last !== '') {
+    try {
+      JSON.parse(last)
+      lines.push(last)
+    } catch {
+      tornLines = 1
+    }
+  }
+  const kept = lines.filter((line) => line !== '')
+  const [first, ...rest] = kept
+  return { header: first === undefined ? {} : (JSON.parse(first) as Record<string, unknown>), samples: rest.map((line) => JSON.parse(line) as Sample), tornLines }
 }
