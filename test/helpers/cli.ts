@@ -2,6 +2,7 @@
 import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import { expect } from 'vitest'
 
 export const CLI = fileURLToPath(new URL('../../dist/bin/gauntlet.js', import.meta.url))
 
@@ -54,4 +55,13 @@ export function killAfterLines(path: string, lines: number, signal: NodeJS.Signa
     }, 50)
     child.on('close', () => clearInterval(timer))
   }
+}
+
+/** A usage error as users must see it: exit 2, nothing on stdout, one stderr line matching `pattern`. */
+export function expectOneLine(result: CliResult, pattern: RegExp): void {
+  expect(result.code, result.stderr).toBe(2)
+  expect(result.stdout).toBe('')
+  const lines = result.stderr.trim().split('\n')
+  expect(lines, result.stderr).toHaveLength(1)
+  expect(lines[0]).toMatch(pattern)
 }

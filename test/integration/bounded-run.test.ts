@@ -55,9 +55,11 @@ describe('bounded requests and runs (never-ending streams)', () => {
     expect(samples).toHaveLength(4)
     for (const sample of samples) {
       expect(sample).toMatchObject({ outcome: 'request-timeout', errorCode: 'REQUEST_TIMEOUT' })
-      // Ends at the limit from its send (timer granularity and loop turns allowed late, never early).
+      // Ends at the limit from its send. Late by timer granularity and loop turns; early by at most
+      // a few ms, because Node arms setTimeout from libuv's cached loop time, which lags the
+      // monotonic clock the send time is read from (a loaded CI machine showed 998.5 ms).
       const service = (sample.endAtMs as number) - (sample.sentAtMs as number)
-      expect(service).toBeGreaterThanOrEqual(999)
+      expect(service).toBeGreaterThanOrEqual(990)
       expect(service).toBeLessThan(1_500)
       // It streamed before the limit: tokens came, so TTFT is real.
       expect(sample.chunks).toBeGreaterThan(3)

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { runCli, type CliResult } from '../helpers/cli.js'
+import { expectOneLine, runCli } from '../helpers/cli.js'
 
 let folder: string
 let good: string
@@ -20,14 +20,6 @@ beforeAll(async () => {
   bad = join(folder, 'bad.jsonl')
   writeFileSync(bad, lines.join('\n'))
 })
-
-function expectOneLine(result: CliResult, pattern: RegExp): void {
-  expect(result.code, result.stderr).toBe(2)
-  expect(result.stdout).toBe('')
-  const lines = result.stderr.trim().split('\n')
-  expect(lines, result.stderr).toHaveLength(1)
-  expect(lines[0]).toMatch(pattern)
-}
 
 describe('one-line input errors', () => {
   it('a bad traffic line with --mock: reported before the mock starts, with every bad field', async () => {

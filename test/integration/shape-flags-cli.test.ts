@@ -11,7 +11,7 @@ import type { TrafficHeader, TrafficRequest } from '../../core/traffic-types.js'
 import { expandMessages } from '../../load/traffic.js'
 import { parseShape, shapeRequests } from '../../load/workload/shape.js'
 import type { Summary } from '../../results/summary.js'
-import { runCli, type CliResult } from '../helpers/cli.js'
+import { expectOneLine, runCli } from '../helpers/cli.js'
 
 const folder = (): string => mkdtempSync(join(tmpdir(), 'gauntlet-shape-flags-'))
 
@@ -27,14 +27,6 @@ async function summaryOf(out: string): Promise<Summary> {
 async function scheduleOf(out: string): Promise<unknown> {
   const header = JSON.parse((await readFile(join(out, 'records.jsonl'), 'utf8')).split('\n')[0] as string) as { config: { schedule: unknown } }
   return header.config.schedule
-}
-
-function expectOneLine(result: CliResult, pattern: RegExp): void {
-  expect(result.code, result.stderr).toBe(2)
-  expect(result.stdout).toBe('')
-  const lines = result.stderr.trim().split('\n')
-  expect(lines, result.stderr).toHaveLength(1)
-  expect(lines[0]).toMatch(pattern)
 }
 
 describe('gauntlet traffic generate --rate ...', () => {
