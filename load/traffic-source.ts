@@ -4,7 +4,7 @@ import type { ChatMessage } from '../adapters/types.js'
 import { generateTraffic } from './workload/generate.js'
 import { describeShape, shapeRequests, type TrafficShape } from './workload/shape.js'
 import { UserError } from '../core/errors.js'
-import { capTurns, turnCount, turnRequestId } from './chain/history.js'
+import { capTurns, prefixMessages, turnCount, turnRequestId, warmChain } from './chain/history.js'
 import { expandMessages, readTraffic } from './traffic.js'
 import type { TrafficHeader, TrafficRequest } from '../core/traffic-types.js'
 
@@ -130,8 +130,11 @@ export async function openTraffic(options: TrafficSourceOptions, seed: number): 
       totals.spanMs = Math.max(totals.spanMs, request.offsetMs)
       if (!warmed.has(request.task)) {
         warmed.add(request.task)
-        expandMessages(request)
+        const first = expandMessages(request)
+        if (request.turns !== undefined) warmChain(request, first)
       }
+      // Shared blocks are expanded here, once each, not on the first sends that name them.
+      if (request.prefix !== undefined) prefixMessages(request.prefix)
     }
     return totals
   }

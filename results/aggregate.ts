@@ -17,6 +17,7 @@ import { ERROR_OUTCOMES, isWastedAttempt, malformedKinds, outcomeKey, retryAmpli
 import type { Sample } from './types.js'
 import { round } from '../core/format.js'
 import { accuracySection, createAccuracyAccumulator } from './accuracy/accumulate.js'
+import { createCachingAccumulator } from './accumulate/caching.js'
 import { createConversationAccumulator } from './conversations/accumulate.js'
 
 
@@ -99,6 +100,7 @@ export function createAggregator(options: AggregatorOptions): Aggregator {
   const series = createTimeSeries(options.bucketMs)
   const accuracy = createAccuracyAccumulator()
   const chains = createConversationAccumulator()
+  const caching = createCachingAccumulator()
   const bucketAt = series.at
   const users = new Set<string>()
   const spend: SpendTotal = { usd: 0, unknown: false }
@@ -133,6 +135,7 @@ export function createAggregator(options: AggregatorOptions): Aggregator {
     const final = sample.willRetry !== true
     accuracy.add(sample)
     chains.add(sample)
+    caching.add(sample)
     if (!unsent) attempts++
     // Tokens and spend are booked per attempt: a retried attempt that streamed tokens cost money.
     if (sample.inputTokens !== undefined || sample.outputTokens !== undefined) {
@@ -332,7 +335,7 @@ export function createAggregator(options: AggregatorOptions): Aggregator {
         thresholds: [],
         ...accuracySection(accuracy),
         ...optional('conversations', chains.conversations()),
-        ...optional('caching', chains.caching()),
+        ...optional('caching', caching.summary()),
         notes,
       }
     },

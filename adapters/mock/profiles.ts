@@ -98,20 +98,14 @@ export const MOCK_PROFILES: Record<string, MockProfile> = {
     retryAfterSeconds: 2,
     maxBodyBytes: 8 * 1024 * 1024,
   },
+  // Instant's limits with exact timings.
   exact: {
+    ...INSTANT,
     name: 'exact',
     description: 'ground truth for the engine: TTFT exactly 200 ms and 20 ms between tokens, whatever the load',
     models: ['mock-exact', ...DEFAULT_MODELS],
-    strictModels: false,
-    priceAs: 'gpt-4o-mini',
-    contextWindow: 128_000,
     defaultOutputTokens: 32,
-    capacity: 1_000_000,
-    maxQueue: 0,
-    timing: ZERO_TIMING,
     exact: { ttftMs: 200, itlMs: 20 },
-    retryAfterSeconds: 1,
-    maxBodyBytes: 8 * 1024 * 1024,
   },
   // Instant, but it reads the table in the prompt (adapters/mock/oracle.ts); last, so the list keeps its order.
   oracle: {

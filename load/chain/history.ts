@@ -24,17 +24,22 @@ export const DEFAULT_STAND_IN_TOKENS = 200
 /** The task whose sentences a shared block is written in: documents read like documents. */
 const BLOCK_TASK = { system: 'chat', document: 'summarize-document' } as const
 
+/** Shared block texts kept, least recently used dropped first (a Mooncake trace names thousands). */
+const BLOCK_TEXTS_MAX = 4096
 const blockTexts = new Map<string, string>()
 
 /** The text of a shared block: a function of its id, kind and size only (so every request sharing it sends the same bytes). */
 export function blockText(block: SharedBlock, kind: keyof typeof BLOCK_TASK): string {
   const key = `${kind}\u0000${block.id}\u0000${block.tokens}`
   let text = blockTexts.get(key)
-  if (text === undefined) {
-    text = synthesizeText({ task: BLOCK_TASK[kind], tokens: block.tokens, seed: createRandom(`${kind}:${block.id}`).seed })
-    if (blockTexts.size > 1000) blockTexts.clear()
+  if (text !== undefined) {
+    blockTexts.delete(key)
     blockTexts.set(key, text)
+    return text
   }
+  text = synthesizeText({ task: BLOCK_TASK[kind], tokens: block.tokens, seed: createRandom(`${kind}:${block.id}`).seed })
+  blockTexts.set(key, text)
+  if (blockTexts.size > BLOCK_TEXTS_MAX) blockTexts.delete(blockTexts.keys().next().value as string)
   return text
 }
 
@@ -172,4 +177,17 @@ export function firstOpenTurn(request: TrafficRequest, recorded: ReadonlySet<str
   const total = turnCount(request)
   for (let turn = 1; turn <= total; turn++) if (!recorded.has(turnRequestId(request.id, turn))) return turn
   return total + 1
+}
+
+/**
+ * Builds every message of a chain once, off the clock: the prompt tables of the tasks its blocks,
+ * stand-ins and tool results are written in are then warm, and its shared blocks are memoised.
+ */
+export function warmChain(request: TrafficRequest, first: readonly ChatMessage[]): void {
+  const history = createHistory(request, first, 'stand-in')
+  const total = turnCount(request)
+  for (let turn = 1; turn <= total; turn++) {
+    history.messagesFor(turn)
+    if (turn < total) history.answered(turn, undefined)
+  }
 }

@@ -1,11 +1,11 @@
-// Samples -> the summary's `conversations` section (turns of the same line: by turn, per chain)
-// and `caching` section (cached tokens and what the cache saved). Pure, no I/O.
+// Samples -> the summary's `conversations` section: turns of the same line, by turn number and
+// per chain (conversation or agent task). Pure, no I/O.
 import { round } from '../../core/format.js'
 import { createLatencyHistogram } from '../histogram.js'
 import { addAttempt, addFinal, addSpend, groupStats, latencyStats, newGroup, usd, type Group, type SpendTotal } from '../accumulate/group.js'
 import { ERROR_OUTCOMES, outcomeKey, UNSENT_OUTCOMES } from '../outcomes.js'
 import type { Sample } from '../types.js'
-import type { CachingSummary, ChainStats, ConversationSummary, TurnStats } from './types.js'
+import type { ChainStats, ConversationSummary, TurnStats } from './types.js'
 
 interface TurnTally {
   group: Group
@@ -24,9 +24,8 @@ interface ChainTally {
 
 export interface ConversationAccumulator {
   add(sample: Sample): void
-  /** Undefined when no sample belonged to a chain / reported cache tokens. */
+  /** Undefined when no sample belonged to a chain. */
   conversations(): ConversationSummary | undefined
-  caching(): CachingSummary | undefined
 }
 
 function chainStats(chains: readonly ChainTally[], spend: SpendTotal): ChainStats | undefined {
@@ -60,20 +59,6 @@ export function createConversationAccumulator(): ConversationAccumulator {
   const chains = new Map<string, ChainTally>()
   const chatSpend: SpendTotal = { usd: 0, unknown: false }
   const agentSpend: SpendTotal = { usd: 0, unknown: false }
-  const cache = { input: 0, cached: 0, written: 0, reported: false }
-  const spend: SpendTotal = { usd: 0, unknown: false }
-  const uncached: SpendTotal = { usd: 0, unknown: false }
-
-  const addCaching = (sample: Sample): void => {
-    if (sample.inputTokens === undefined && sample.outputTokens === undefined) return
-    cache.input += sample.inputTokens ?? 0
-    cache.cached += sample.cachedInputTokens ?? 0
-    cache.written += sample.cacheWriteInputTokens ?? 0
-    if ((sample.cachedInputTokens ?? 0) > 0 || (sample.cacheWriteInputTokens ?? 0) > 0) cache.reported = true
-    addSpend(spend, sample.spendUsd)
-    addSpend(uncached, sample.uncachedSpendUsd === undefined ? sample.spendUsd : sample.uncachedSpendUsd)
-  }
-
   const addTurn = (sample: Sample, turn: number, conversationId: string): void => {
     let tally = turns.get(turn)
     if (tally === undefined) turns.set(turn, (tally = { group: newGroup(), withTokens: 0, cached: 0 }))
@@ -101,7 +86,6 @@ export function createConversationAccumulator(): ConversationAccumulator {
 
   return {
     add(sample) {
-      addCaching(sample)
       if (sample.turn !== undefined && sample.conversationId !== undefined) addTurn(sample, sample.turn, sample.conversationId)
     },
     conversations() {
@@ -126,22 +110,6 @@ export function createConversationAccumulator(): ConversationAccumulator {
       if (chats !== undefined) summary.conversations = chats
       if (agents !== undefined) summary.agent_tasks = agents
       return summary
-    },
-    caching() {
-      if (!cache.reported) return undefined
-      const spent = usd(spend)
-      const without = usd(uncached)
-      const saving = spent === 'unknown' || without === 'unknown' ? 'unknown' : round(without - spent, 9)
-      return {
-        input_tokens: cache.input,
-        cached_input_tokens: cache.cached,
-        cache_write_tokens: cache.written,
-        cached_share: cache.input === 0 ? 0 : round(cache.cached / cache.input, 6),
-        spend_usd: spent,
-        uncached_spend_usd: without,
-        saving_usd: saving,
-        saving_share: saving === 'unknown' || without === 'unknown' || without === 0 ? null : round(saving / without, 6),
-      }
     },
   }
 }

@@ -116,6 +116,19 @@ describe('conversations against the mock (OpenAI protocol, automatic prefix cach
     expect(conversations?.by_turn.map((turn) => turn.turn)).toEqual([1, 2, 3])
     const meanInput = (turn: number): number => (traffic[0] as TrafficRequest).turns === undefined ? 0 : traffic.reduce((sum, request) => sum + (turn === 1 ? request.inputTokens : (request.turns?.[turn - 2] as TurnSpec).inputTokens), 0) / 2
     expect(conversations?.by_turn.map((turn) => turn.input_tokens_mean)).toEqual([meanInput(1), meanInput(2), meanInput(3)])
+    // Cached, spend and chain figures against the records they summarise.
+    const turnSamples = (turn: number): Sample[] => [...final.values()].filter((sample) => sample.turn === turn)
+    const mean = (values: number[]): number => values.reduce((sum, value) => sum + value, 0) / values.length
+    for (const stats of conversations?.by_turn ?? []) {
+      expect(stats.cached_input_tokens_mean).toBeCloseTo(mean(turnSamples(stats.turn).map((sample) => sample.cachedInputTokens ?? 0)), 3)
+      expect(stats.spend_usd_mean as number).toBeCloseTo(mean(turnSamples(stats.turn).map((sample) => sample.spendUsd as number)), 8)
+    }
+    expect(conversations?.conversations?.spend_per_chain_usd as number).toBeCloseTo(spend / 2, 8)
+    const durations = ['c1', 'c2'].map((id) => (final.get(`${id}/3`)?.endAtMs as number) - (final.get(`${id}/1`)?.scheduledAtMs as number))
+    expect(conversations?.conversations?.duration_ms.count).toBe(2)
+    // HDR buckets: within 0.1 % of the records' own first-send-to-last-answer times.
+    expect(conversations?.conversations?.duration_ms.max as number).toBeCloseTo(Math.max(...durations), -1)
+    expect(conversations?.conversations?.duration_ms.min as number).toBeCloseTo(Math.min(...durations), -1)
   })
 
   it('sends no later turn once a turn is abandoned: the rest are lost demand', async () => {
