@@ -10,7 +10,7 @@ import { loadTimeline, parseTimeline, type Timeline } from '../chaos/timeline.js
 import { UserError } from '../core/errors.js'
 import {
   analyzeDrill,
-  bucketDrillSamples,
+  drillBucketsFrom,
   chooseBucketMs,
   DEFAULT_DRILL_LIMITS,
   driftStatsOf,
@@ -20,10 +20,10 @@ import {
   type DrillDocument,
   type DrillLimits,
   type DrillPhase,
-  type DrillSample,
   type DriftThresholds,
 } from '../results/drill/index.js'
 import type { Summary } from '../results/summary.js'
+import { createTimeSeries, type TimeSeries } from '../results/accumulate/timeseries.js'
 import type { Sink } from '../results/types.js'
 import { finalSamples, readCheckpoint } from './resume.js'
 import { run, type RunProgress } from './run.js'
@@ -164,22 +164,18 @@ export async function readDrillBaseline(dir: string, phaseName: string): Promise
   return { source: resolve(dir), runId: full.runId, stats: driftStatsOfSummary(full), scope: `the earlier run as a whole against this drill's '${phaseName}' phase` }
 }
 
-/**
- * Each logical request's final outcome and latencies, to judge buckets sized for the drill.
- * (Wasted spend per phase is the summary's: results/outcomes.ts isWastedAttempt.)
- */
-function createRequestSampler(): { sink: Sink; samples: DrillSample[] } {
-  const samples: DrillSample[] = []
+/** The drill's own time series of every attempt, to judge buckets sized for the rate it had. */
+function createRequestSeries(): { sink: Sink; series: TimeSeries; requests: () => number } {
+  const series = createTimeSeries(1_000)
+  let requests = 0
   return {
-    samples,
+    series,
+    requests: () => requests,
     sink: {
       name: 'drill',
       record(sample) {
-        if (sample.willRetry === true) return
-        const kept: DrillSample = { scheduledAtMs: sample.scheduledAtMs, outcome: sample.outcome }
-        if (sample.ttftMs !== undefined) kept.ttftMs = sample.ttftMs
-        if (sample.e2eMs !== undefined) kept.e2eMs = sample.e2eMs
-        samples.push(kept)
+        series.add(sample)
+        if (sample.willRetry !== true) requests++
       },
     },
   }
@@ -243,7 +239,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
     maxErrorRate: options.limits?.maxErrorRate ?? DEFAULT_DRILL_LIMITS.maxErrorRate,
     maxAbandonRate: options.limits?.maxAbandonRate ?? DEFAULT_DRILL_LIMITS.maxAbandonRate,
   }
-  const sampler = createRequestSampler()
+  const sampler = createRequestSeries()
   const runOptions: Parameters<typeof run>[0] = {
     name: 'drill',
     traffic: { type: 'preset', preset: presetName, employees: simulatedEmployees, timeScale, window },
@@ -277,9 +273,8 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
   const outDir = result.outDir as string
 
   // Buckets wide enough to hold a few requests each at the rate the drill actually had.
-  const endMs = Math.max(scaled.durationMs, ...sampler.samples.map((sample) => sample.scheduledAtMs + 1))
-  const bucketMs = chooseBucketMs(sampler.samples.length / (scaled.durationMs / 1000), summary.timeseries.bucketMs)
-  const buckets = { bucketMs, rows: bucketDrillSamples(sampler.samples, bucketMs, endMs) }
+  const bucketMs = chooseBucketMs(sampler.requests() / (scaled.durationMs / 1000), summary.timeseries.bucketMs, 8, sampler.series.bucketMs())
+  const buckets = { bucketMs, rows: drillBucketsFrom(sampler.series, bucketMs, scaled.durationMs) }
   const wastedByPhase = Object.fromEntries(Object.entries(summary.phases).map(([phase, group]) => [phase, group.wasted_usd]))
   const input: AnalyzeDrillInput = { summary, phases, limits, timeScale, wastedByPhase, buckets }
   if (options.baselinePhase !== undefined) input.baselinePhase = options.baselinePhase

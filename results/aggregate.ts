@@ -22,7 +22,7 @@ import { createConversationAccumulator } from './conversations/accumulate.js'
 
 
 export interface AggregatorOptions {
-  /** Width of a time-series bucket. */
+  /** Width of a time-series bucket at first (doubled each time the run outgrows MAX_BUCKETS). */
   bucketMs: number
   slo: Slo
   /** Phase windows (from the fault timeline), for the summary's phases section. */
@@ -101,7 +101,6 @@ export function createAggregator(options: AggregatorOptions): Aggregator {
   const accuracy = createAccuracyAccumulator()
   const chains = createConversationAccumulator()
   const caching = createCachingAccumulator()
-  const bucketAt = series.at
   const users = new Set<string>()
   const spend: SpendTotal = { usd: 0, unknown: false }
   const wasted: SpendTotal = { usd: 0, unknown: false }
@@ -156,13 +155,8 @@ export function createAggregator(options: AggregatorOptions): Aggregator {
     if (isWastedAttempt(sample)) addSpend(wasted, sample.spendUsd)
     if (sample.outcome === 'abandoned') addSpend(abandonedSpend, sample.spendUsd)
 
-    const bucket = bucketAt(sample.scheduledAtMs)
-    if (sample.spendUsd !== undefined && sample.spendUsd !== null) bucket.spendUsd += sample.spendUsd
-    bucket.outputTokens += sample.outputTokens ?? 0
-    if (sample.phase !== undefined) {
-      bucket.phase = sample.phase
-      lastPhase = sample.phase
-    }
+    series.add(sample)
+    if (sample.phase !== undefined) lastPhase = sample.phase
     if (sample.itlMs !== undefined) for (const gap of sample.itlMs) histograms.itl_ms.record(gap)
     if (!unsent && sample.attempt === 1 && sample.scheduleLagMs !== undefined) {
       histograms.schedule_lag_ms.record(Math.max(0, sample.scheduleLagMs))
@@ -188,42 +182,32 @@ export function createAggregator(options: AggregatorOptions): Aggregator {
     const key = outcomeKey(sample)
     scheduled++
     increment(byOutcome, key)
-    increment(bucket.byOutcome, key)
-    bucket.scheduled++
     const wasSent = !unsent
     if (wasSent) {
       sent++
       users.add(sample.userId)
-      if (bucket.users !== undefined) bucket.users.add(sample.userId)
     }
     if (sample.outcome === 'dropped') {
       dropped++
-      bucket.dropped++
     } else if (sample.outcome === 'lost-demand') {
       lostDemand++
-      bucket.lostDemand++
     }
     const isError = ERROR_OUTCOMES.has(sample.outcome)
     if (isError) {
       errors++
-      bucket.errors++
       increment(byCode, sample.errorCode ?? key)
     }
     if (sample.outcome === 'abandoned') {
       abandoned++
-      bucket.abandoned++
       if (sample.firstTokenAtMs === undefined) abandonedBeforeFirstToken++
     }
     if (sample.outcome === 'ok') {
       completed++
-      bucket.ok++
       if (sample.ttftMs !== undefined) histograms.ttft_ms.record(sample.ttftMs)
       if (sample.ttftServiceMs !== undefined) histograms.ttft_service_ms.record(sample.ttftServiceMs)
       if (sample.tpotMs !== undefined) histograms.tpot_ms.record(sample.tpotMs)
       if (sample.e2eMs !== undefined) histograms.e2e_ms.record(sample.e2eMs)
       if (sample.e2eServiceMs !== undefined) histograms.e2e_service_ms.record(sample.e2eServiceMs)
-      if (sample.ttftMs !== undefined) bucket.ttft.push(sample.ttftMs)
-      if (sample.e2eMs !== undefined) bucket.e2e.push(sample.e2eMs)
       if (meetsSlo(sample)) goodRequests++
     }
     for (const group of groups) addFinal(group, sample, key, wasSent, isError)
@@ -241,10 +225,7 @@ export function createAggregator(options: AggregatorOptions): Aggregator {
 
   return {
     add,
-    gauge(atMs, inFlight) {
-      const bucket = bucketAt(atMs)
-      if (inFlight > bucket.inFlightMax) bucket.inFlightMax = inFlight
-    },
+    gauge: series.gauge,
     live: () => ({
       scheduled,
       sent,
@@ -331,7 +312,7 @@ export function createAggregator(options: AggregatorOptions): Aggregator {
           }),
         ),
         malformed: Object.fromEntries([...malformed].map(([kind, counts]) => [kind, Object.fromEntries(counts)])),
-        timeseries: { bucketMs: options.bucketMs, buckets: series.rows() },
+        timeseries: { bucketMs: series.bucketMs(), buckets: series.rows() },
         thresholds: [],
         ...accuracySection(accuracy),
         ...optional('conversations', chains.conversations()),

@@ -9,7 +9,7 @@
 //                                                                  buckets after the fault ended
 export { analyzeDrill, pickBaselinePhase } from './analyze.js'
 export { computeBand, DEFAULT_BAND, judgeBucket, rateLimitFor, type Band, type BandOptions } from './band.js'
-export { bucketDrillSamples, bucketSent, chooseBucketMs, drillBucketsOf, type DrillBucket, type DrillSample } from './buckets.js'
+export { bucketSent, chooseBucketMs, drillBucketsFrom, drillBucketsOf, type DrillBucket } from './buckets.js'
 export {
   compareDrift,
   DEFAULT_DRIFT,

@@ -3,12 +3,12 @@
 import { describe, expect, it } from 'vitest'
 import {
   analyzeDrill,
-  bucketDrillSamples,
   chooseBucketMs,
   compareDrift,
   computeBand,
   DEFAULT_BAND,
   DEFAULT_DRIFT,
+  drillBucketsFrom,
   drillBucketsOf,
   findIncidents,
   judgeBucket,
@@ -17,6 +17,8 @@ import {
   type DriftStats,
 } from '../../../results/drill/index.js'
 import type { GroupStats, LatencyStats, Summary, TimeBucket } from '../../../results/summary.js'
+import { createTimeSeries } from '../../../results/accumulate/timeseries.js'
+import type { Sample } from '../../../results/types.js'
 
 function latency(p95: number | null): LatencyStats {
   return { count: p95 === null ? 0 : 100, p50: p95 === null ? null : p95 / 2, p90: p95, p95, p99: p95, p999: p95, max: p95, mean: p95 === null ? null : p95 / 2, min: 0 }
@@ -272,8 +274,10 @@ describe('buckets sized for the drill', () => {
       { scheduledAtMs: 600, outcome: 'abandoned' },
       { scheduledAtMs: 700, outcome: 'dropped' },
       { scheduledAtMs: 2_500, outcome: 'reset' },
-    ].map((sample) => Object.fromEntries(Object.entries(sample).filter(([, value]) => value !== undefined)) as { scheduledAtMs: number; outcome: string })
-    const rows = bucketDrillSamples(samples, 2_000, 3_000)
+    ].map((sample) => ({ userId: 'u', task: 't', attempt: 1, ...Object.fromEntries(Object.entries(sample).filter(([, value]) => value !== undefined)) }) as unknown as Sample)
+    const series = createTimeSeries(1_000)
+    for (const sample of samples) series.add(sample)
+    const rows = drillBucketsFrom(series, 2_000, 3_000)
     // 20 ok ttfts 10..200: the 95th percentile by nearest rank is the 19th, 190 ms.
     expect(rows).toEqual([
       { t: 0, sent: 22, ok: 20, errors: 1, abandoned: 1, ttft_p95: 190, e2e_p95: 1_900 },
@@ -286,6 +290,8 @@ describe('buckets sized for the drill', () => {
     expect(chooseBucketMs(4, 1_000)).toBe(2_000)
     expect(chooseBucketMs(50, 1_000)).toBe(1_000)
     expect(chooseBucketMs(50, 15_000)).toBe(15_000)
+    // From a series whose buckets widened to 4 s: a whole multiple of them.
+    expect(chooseBucketMs(1.2, 1_000, 8, 4_000)).toBe(8_000)
   })
 })
 
