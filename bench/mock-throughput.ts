@@ -10,94 +10,33 @@
 import { fork } from 'node:child_process'
 import { availableParallelism, loadavg } from 'node:os'
 import { fileURLToPath } from 'node:url'
-import { Agent, request } from 'undici'
+import { Agent } from 'undici'
 import { createMockServer, type MockServer } from '../adapters/mock/index.js'
+import { closedLoops, createCountedStream, withTimingHeaders, type StreamPhase, type StreamTally } from './lib/counted-streams.js'
 
-interface Phase {
+interface Phase extends StreamPhase {
   name: string
-  /** Concurrent closed-loop streams (each starts a new request when one ends). */
-  streams: number
-  tokens: number
-  seconds: number
-  /** Per-request exact timing headers; absent: the `instant` profile writes each answer at once. */
-  ttftMs?: number
-  itlMs?: number
-  /** Open every stream once and hold it (no loop): the concurrency test. */
-  hold?: boolean
 }
 
-interface ClientResult {
-  tokens: number
-  requests: number
-  failures: number
+type ClientResult = StreamTally & {
   failureSample?: string
   elapsedMs: number
-  peakOpen: number
 }
 
-// `"delta":{"content":` appears in OpenAI content chunks only (the role chunk has "role" first).
-const MARKER = Buffer.from('"delta":{"content":')
 const BODY = JSON.stringify({ model: 'gpt-4o-mini', stream: true, messages: [{ role: 'user', content: 'Benchmark: stream tokens as fast as you can.' }] })
-
-/** Counts MARKER occurrences across chunk boundaries. */
-function createMarkerCounter(): (chunk: Buffer) => number {
-  let tail = Buffer.alloc(0)
-  return (chunk) => {
-    const data = tail.length === 0 ? chunk : Buffer.concat([tail, chunk])
-    let count = 0
-    let at = data.indexOf(MARKER)
-    let lastEnd = 0
-    while (at !== -1) {
-      count++
-      lastEnd = at + MARKER.length
-      at = data.indexOf(MARKER, lastEnd)
-    }
-    const keepFrom = Math.max(lastEnd, data.length - (MARKER.length - 1))
-    tail = Buffer.from(data.subarray(keepFrom))
-    return count
-  }
-}
 
 async function runClient(url: string, phase: Phase): Promise<ClientResult> {
   const agent = new Agent({ connections: null, pipelining: 1, keepAliveTimeout: 30_000, connect: { timeout: 60_000 }, headersTimeout: 120_000, bodyTimeout: 120_000 })
-  const headers: Record<string, string> = { 'content-type': 'application/json', 'x-gauntlet-output-tokens': String(phase.tokens) }
-  if (phase.ttftMs !== undefined) headers['x-gauntlet-ttft-ms'] = String(phase.ttftMs)
-  if (phase.itlMs !== undefined) headers['x-gauntlet-itl-ms'] = String(phase.itlMs)
-  const result: ClientResult = { tokens: 0, requests: 0, failures: 0, elapsedMs: 0, peakOpen: 0 }
-  let open = 0
-  const oneStream = async (): Promise<void> => {
-    try {
-      const response = await request(`${url}/v1/chat/completions`, { method: 'POST', headers, body: BODY, dispatcher: agent })
-      open++
-      if (open > result.peakOpen) result.peakOpen = open
-      const count = createMarkerCounter()
-      let tokens = 0
-      try {
-        for await (const chunk of response.body) tokens += count(chunk as Buffer)
-      } finally {
-        open--
-      }
-      result.tokens += tokens
-      result.requests++
-      if (response.statusCode !== 200 || tokens !== phase.tokens) {
-        result.failures++
-        result.failureSample ??= `status ${response.statusCode}, ${tokens} tokens`
-      }
-    } catch (error) {
-      result.failures++
-      result.failureSample ??= error instanceof Error ? error.message : String(error)
-    }
-  }
+  const headers = withTimingHeaders({ 'content-type': 'application/json', 'x-gauntlet-output-tokens': String(phase.tokens) }, phase)
+  const result: ClientResult = { tokens: 0, streams: 0, failures: 0, elapsedMs: 0, peakOpen: 0 }
+  const oneStream = createCountedStream({ url: `${url}/v1/chat/completions`, headers, body: BODY }, agent, phase.tokens, result, (reason) => {
+    result.failureSample ??= reason
+  })
   const startedAt = performance.now()
-  const deadline = startedAt + phase.seconds * 1000
   if (phase.hold === true) {
     await Promise.all(Array.from({ length: phase.streams }, oneStream))
   } else {
-    await Promise.all(
-      Array.from({ length: phase.streams }, async () => {
-        while (performance.now() < deadline) await oneStream()
-      }),
-    )
+    await closedLoops(phase.streams, startedAt + phase.seconds * 1000, oneStream)
   }
   result.elapsedMs = performance.now() - startedAt
   await agent.close()
@@ -136,7 +75,7 @@ async function measure(server: MockServer, phase: Phase): Promise<void> {
   const peakStreams = after.peakConcurrentStreams > before.peakConcurrentStreams ? after.peakConcurrentStreams : peakServerStreams
   const line = [
     `${phase.name}:`,
-    `${client.requests} streams (${phase.streams} concurrent × ${phase.tokens} tokens${phase.itlMs === undefined ? ', instant' : `, TTFT ${phase.ttftMs} ms, ITL ${phase.itlMs} ms`})`,
+    `${client.streams} streams (${phase.streams} concurrent × ${phase.tokens} tokens${phase.itlMs === undefined ? ', instant' : `, TTFT ${phase.ttftMs} ms, ITL ${phase.itlMs} ms`})`,
     `in ${(client.elapsedMs / 1000).toFixed(1)} s →`,
     `${Math.round(client.tokens / (client.elapsedMs / 1000)).toLocaleString('en-US')} streamed tokens/s`,
     `(client counted ${client.tokens}, mock streamed ${serverTokens}${client.tokens === serverTokens ? ', equal' : ', DIFFERENT'});`,

@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
 import { Pool } from 'undici'
 import { createChaosProxy } from '../chaos/proxy.js'
+import { percentileSorted } from './lib/stats.js'
 
 const ANSWER = JSON.stringify({
   id: 'chatcmpl-bench',
@@ -79,12 +80,6 @@ function startRole(args: string[]): Promise<{ child: ChildProcess; url: string }
   })
 }
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN
-  const rank = Math.ceil((p / 100) * sorted.length) - 1
-  return sorted[Math.min(sorted.length - 1, Math.max(0, rank))] as number
-}
-
 /** Sequential POSTs over one keep-alive connection; returns each round trip in ms. */
 async function roundTrips(url: string, path: string, count: number): Promise<number[]> {
   const pool = new Pool(url, { connections: 1, pipelining: 1 })
@@ -146,10 +141,10 @@ async function measure(scenario: Scenario, direct: string, proxy: string, second
     scenario: scenario.name,
     requests: directTimes.length,
     latencyMs: {
-      direct: { p50: percentile(directTimes, 50), p99: percentile(directTimes, 99) },
-      proxy: { p50: percentile(proxyTimes, 50), p99: percentile(proxyTimes, 99) },
-      addedP50: percentile(proxyTimes, 50) - percentile(directTimes, 50),
-      addedP99: percentile(proxyTimes, 99) - percentile(directTimes, 99),
+      direct: { p50: percentileSorted(directTimes, 50), p99: percentileSorted(directTimes, 99) },
+      proxy: { p50: percentileSorted(proxyTimes, 50), p99: percentileSorted(proxyTimes, 99) },
+      addedP50: percentileSorted(proxyTimes, 50) - percentileSorted(directTimes, 50),
+      addedP99: percentileSorted(proxyTimes, 99) - percentileSorted(directTimes, 99),
     },
     throughput: { connections, seconds, direct: directRate, proxy: proxyRate, ratio: proxyRate.requestsPerSecond / directRate.requestsPerSecond },
   }

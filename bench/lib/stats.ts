@@ -1,11 +1,10 @@
 // Pure arithmetic for the benchmark tables: exact percentiles, median and spread over rounds,
 // peak overlap of intervals, and the slope of a series. No I/O, so each figure can be tested.
+import { nearestRank } from '../../core/stats.js'
 
-/** Nearest-rank percentile of an ascending-sorted array (p in 0..100); NaN when empty. */
+/** core/stats.ts `nearestRank` of an ascending-sorted array (p in 0..100), NaN when empty: a gap in a bench table. */
 export function percentileSorted(sorted: ArrayLike<number>, p: number): number {
-  if (sorted.length === 0) return Number.NaN
-  const rank = Math.ceil((p / 100) * sorted.length) - 1
-  return sorted[Math.min(sorted.length - 1, Math.max(0, rank))] as number
+  return nearestRank(sorted, p) ?? Number.NaN
 }
 
 export interface Percentiles {

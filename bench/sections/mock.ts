@@ -2,84 +2,27 @@
 // another process counts every content chunk it receives; the count is checked against the mock's
 // own. Figures: streamed tokens/s (wall), tokens per mock CPU-second (one core to itself), and
 // how many streams it holds open at once.
-import { Agent, request } from 'undici'
+import { Agent } from 'undici'
+import { closedLoops, createCountedStream, withTimingHeaders, type StreamPhase, type StreamTally } from '../lib/counted-streams.js'
 import { wireRequest } from '../lib/engine.js'
 import { runClientRole, sendResult, startServerRole, type ServerHandle } from '../lib/processes.js'
 import type { Row } from '../lib/report.js'
 import { sectionCommand, type BenchContext, type Section, type SectionOutcome } from '../lib/section.js'
 import { spread } from '../lib/stats.js'
 
-interface Phase {
+interface Phase extends StreamPhase {
   url: string
-  /** Concurrent streams; closed loop (a new one when one ends) unless `hold`. */
-  streams: number
-  tokens: number
-  seconds: number
-  /** Exact timing per request (headers); absent: the instant profile answers at once. */
-  ttftMs?: number
-  itlMs?: number
-  /** Open every stream once, at `rampPerS`, and let them run to the end. */
-  hold?: boolean
+  /** With `hold`: streams opened per second. */
   rampPerS?: number
 }
 
-export interface PhaseResult {
-  tokens: number
-  streams: number
-  failures: number
-  elapsedS: number
-  peakOpen: number
-}
-
-// `"delta":{"content":` opens OpenAI content chunks only (the role chunk has "role" first).
-const MARKER = Buffer.from('"delta":{"content":')
-
-/** Counts MARKER across chunk boundaries. */
-export function createMarkerCounter(marker: Buffer = MARKER): (chunk: Buffer) => number {
-  let tail = Buffer.alloc(0)
-  return (chunk) => {
-    const data = tail.length === 0 ? chunk : Buffer.concat([tail, chunk])
-    let count = 0
-    let end = 0
-    let at = data.indexOf(marker)
-    while (at !== -1) {
-      count++
-      end = at + marker.length
-      at = data.indexOf(marker, end)
-    }
-    tail = Buffer.from(data.subarray(Math.max(end, data.length - marker.length + 1)))
-    return count
-  }
-}
+export type PhaseResult = StreamTally & { elapsedS: number }
 
 async function clientRole(phase: Phase): Promise<void> {
   const agent = new Agent({ connections: null, keepAliveTimeout: 30_000, headersTimeout: 120_000, bodyTimeout: 120_000 })
   const wire = wireRequest(phase.url, { stream: true, outputTokens: phase.tokens })
-  const headers = { ...wire.headers }
-  if (phase.ttftMs !== undefined) headers['x-gauntlet-ttft-ms'] = String(phase.ttftMs)
-  if (phase.itlMs !== undefined) headers['x-gauntlet-itl-ms'] = String(phase.itlMs)
   const result: PhaseResult = { tokens: 0, streams: 0, failures: 0, elapsedS: 0, peakOpen: 0 }
-  let open = 0
-  const one = async (): Promise<void> => {
-    try {
-      const response = await request(wire.url, { method: 'POST', headers, body: wire.body, dispatcher: agent })
-      open++
-      result.peakOpen = Math.max(result.peakOpen, open)
-      const count = createMarkerCounter()
-      let tokens = 0
-      try {
-        for await (const chunk of response.body) tokens += count(chunk as Buffer)
-      } finally {
-        open--
-      }
-      result.tokens += tokens
-      result.streams++
-      if (response.statusCode !== 200 || tokens !== phase.tokens) result.failures++
-    } catch {
-      // Counted; the token figures come from what arrived.
-      result.failures++
-    }
-  }
+  const one = createCountedStream({ ...wire, headers: withTimingHeaders(wire.headers, phase) }, agent, phase.tokens, result)
   const startedAt = performance.now()
   if (phase.hold === true) {
     const gapMs = 1000 / (phase.rampPerS ?? 1000)
@@ -87,12 +30,7 @@ async function clientRole(phase: Phase): Promise<void> {
       Array.from({ length: phase.streams }, (_, index) => new Promise<void>((resolve) => setTimeout(() => void one().then(resolve), index * gapMs))),
     )
   } else {
-    const deadline = startedAt + phase.seconds * 1000
-    await Promise.all(
-      Array.from({ length: phase.streams }, async () => {
-        while (performance.now() < deadline) await one()
-      }),
-    )
+    await closedLoops(phase.streams, startedAt + phase.seconds * 1000, one)
   }
   result.elapsedS = (performance.now() - startedAt) / 1000
   await agent.close()

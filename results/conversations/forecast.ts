@@ -1,6 +1,7 @@
-// The forecast's conversation and caching part, from the run's summary: what one conversation
-// costs, how input and spend grow by turn, and the monthly spend at the cache saving the run saw.
-// The per-task profile prices every completed request (every turn) at its mean tokens, uncached.
+// The forecast's conversation and caching part, computed from the run's summary: what one
+// conversation costs, how input and spend grow by turn, and the monthly spend at the cache saving
+// the run saw. The per-task profile prices every completed request (every turn) at its mean
+// tokens, uncached. forecast-lines.ts renders it as terminal lines.
 import { round } from '../../core/format.js'
 import type { Summary } from '../summary.js'
 
@@ -40,18 +41,4 @@ export function conversationForecast(summary: Partial<Summary>, perMonthUsd: Rec
     cacheSavingShare: saving,
     perMonthWithCacheUsd: withCache,
   }
-}
-
-export function conversationForecastLines(forecast: ConversationForecast, usd: (value: number | null) => string): string[] {
-  const lines = ['Conversations and caching (from the run)']
-  if (forecast.turnsPerChain !== null) lines.push(`  ${forecast.turnsPerChain} calls per conversation or agent task, ${usd(forecast.spendPerChainUsd)} each; every turn re-sends the history:`)
-  for (const turn of forecast.byTurn.slice(0, 8)) {
-    lines.push(`    turn ${String(turn.turn).padStart(2)}: ${turn.inputTokensMean === null ? '–' : Math.round(turn.inputTokensMean).toLocaleString('en-US')} input tokens, ${usd(turn.spendUsdMean)} per call`)
-  }
-  if (forecast.cacheSavingShare !== null) {
-    const months = Object.entries(forecast.perMonthWithCacheUsd).map(([label, month]) => `${label} ${usd(month)}/month`).join(', ')
-    lines.push(`  the prompt cache saved ${(forecast.cacheSavingShare * 100).toFixed(1)} % of the run's spend; at that saving: ${months} (the figures above price input uncached)`)
-  }
-  lines.push('')
-  return lines
 }

@@ -1,6 +1,6 @@
 // The workforce forecast as text: one table with the pilot next to the enterprise, then the
 // task profile it rests on and the assumptions.
-import { conversationForecastLines } from '../conversations/forecast.js'
+import { conversationForecastLines } from '../conversations/forecast-lines.js'
 import type { ForecastDocument, ScenarioForecast } from '../forecast.js'
 import { formatLoad } from '../sweep.js'
 import { formatMsValue, formatNumber, formatPercent, formatUsd, table } from './format.js'

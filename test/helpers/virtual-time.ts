@@ -16,8 +16,12 @@
 // So a poller waiting for a whole-millisecond due time sees it exactly; one waiting for a
 // fractional time sees it up to 1 ms late. Outside run() the global timers are the real ones;
 // timers left pending when run() ends never fire.
+//
+// Also createVirtualTimer(): the embedded mock's MockTimer seam on virtual time for its
+// synchronous scheduler tests, moved on by hand (`advance`, `run`) rather than by waiting.
 import { setImmediate as realTurn } from 'node:timers/promises'
 import { vi } from 'vitest'
+import type { MockTimer } from '../../adapters/mock/timer.js'
 import type { Clock } from '../../core/clock.js'
 
 interface Timer {
@@ -152,5 +156,49 @@ export function createVirtualTime(startMs = 0): VirtualTime {
         vi.unstubAllGlobals()
       }
     },
+  }
+}
+
+export interface VirtualTimer extends MockTimer {
+  /** Fires, in time order, every callback due within `ms` (ties in the order they were set), then sets the time to now + ms. */
+  advance(ms: number): void
+  /** Fires every callback, however far ahead, in time order (also those set while it runs); time stops at the last. */
+  run(): void
+  /** Callbacks set and not yet fired or cleared. */
+  pending(): number
+}
+
+/** A MockTimer whose time (from 0) moves only when `advance` or `run` is called. */
+export function createVirtualTimer(): VirtualTimer {
+  let now = 0
+  let nextId = 0
+  const timers = new Map<number, { atMs: number; callback: () => void }>()
+  const fireUntil = (endMs: number): void => {
+    for (;;) {
+      let earliest: [number, { atMs: number; callback: () => void }] | undefined
+      for (const entry of timers) if (entry[1].atMs <= endMs && (earliest === undefined || entry[1].atMs < earliest[1].atMs)) earliest = entry
+      if (earliest === undefined) return
+      timers.delete(earliest[0])
+      now = Math.max(now, earliest[1].atMs)
+      earliest[1].callback()
+    }
+  }
+  return {
+    now: () => now,
+    set(callback, delayMs) {
+      nextId++
+      timers.set(nextId, { atMs: now + Math.max(0, delayMs), callback })
+      return nextId
+    },
+    clear(handle) {
+      timers.delete(handle as number)
+    },
+    advance(ms) {
+      const end = now + ms
+      fireUntil(end)
+      now = end
+    },
+    run: () => fireUntil(Infinity),
+    pending: () => timers.size,
   }
 }

@@ -1,37 +1,17 @@
 // compare.html in real headless Chromium: loads from file:// with no console errors and no
 // network requests, draws both latency charts (coloured pixels, one line per target), keeps its
 // table and bars without JavaScript, and saves a screenshot to test/output/compare.png.
-import { mkdir, mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { mkdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
 import { createRandom } from '../../core/random.js'
 import { buildComparison, collectTargetData, type Comparison } from '../../results/compare/index.js'
 import { writeCompareHtml } from '../../results/reports/compare-html.js'
 import type { Sample } from '../../results/types.js'
-import { CHROMIUM_MISSING, chromiumAvailable, launchChromium, openFile } from '../helpers/browser.js'
+import { browserSuiteTitle, CHARTS_DRAWN, chromiumForSuite, colouredPixels, openFile, SCREENSHOT_DIR, useBrowserSuite } from '../helpers/browser.js'
 import { tinySummary } from '../unit/reports/summaries.js'
 
-const OUTPUT_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'output')
-const available = chromiumAvailable()
-if (!available) console.warn(`skipping compare browser tests: ${CHROMIUM_MISSING}`)
-
-const CHARTS_DRAWN = "document.documentElement.getAttribute('data-charts') !== null"
-
-/** Pixels on a canvas that are clearly coloured (series), not white, grey axes or text. */
-const COUNT_COLOURED = `(canvas) => {
-  const context = canvas.getContext('2d')
-  const { data } = context.getImageData(0, 0, canvas.width, canvas.height)
-  let coloured = 0
-  for (let i = 0; i < data.length; i += 4) {
-    const max = Math.max(data[i], data[i + 1], data[i + 2])
-    const min = Math.min(data[i], data[i + 1], data[i + 2])
-    if (data[i + 3] > 0 && max - min > 60) coloured++
-  }
-  return coloured
-}`
+const available = chromiumForSuite('compare browser tests')
 
 /** A target's requests: lognormal TTFT around `ttftMs`, some errors, some messy input. */
 function samples(prefix: string, count: number, ttftMs: number, errorShare: number, cleanShare: number, seed: number): Sample[] {
@@ -67,32 +47,20 @@ function comparison(): Comparison {
   )
 }
 
-describe.skipIf(!available)(`compare.html in headless Chromium${available ? '' : ` (skipped: ${CHROMIUM_MISSING})`}`, () => {
-  let browser: Browser
-  let dir: string
-
-  beforeAll(async () => {
-    browser = await launchChromium()
-    dir = await mkdtemp(join(tmpdir(), 'gauntlet-compare-html-'))
-  })
-
-  afterAll(async () => {
-    await browser?.close()
-    if (dir !== undefined) await rm(dir, { recursive: true, force: true })
-  })
+describe.skipIf(!available)(browserSuiteTitle('compare.html in headless Chromium', available), () => {
+  const suite = useBrowserSuite('gauntlet-compare-html-')
 
   it('loads with no errors or requests, draws both charts with a line per target, and saves a screenshot', async () => {
     const data = comparison()
-    const path = await writeCompareHtml(data, dir)
-    const { page, problems, close } = await openFile(browser, path)
+    const path = await writeCompareHtml(data, suite.dir)
+    const { page, problems, close } = await openFile(suite.browser, path)
     try {
       await page.waitForFunction(CHARTS_DRAWN, undefined, { timeout: 10_000 })
       expect(await page.evaluate("document.documentElement.getAttribute('data-charts')")).toBe('2')
       for (const id of ['compare-ttft', 'compare-e2e']) {
         const canvas = page.locator(`#chart-${id} canvas`)
         expect(await canvas.count(), `chart ${id} has one canvas`).toBe(1)
-        const coloured = await page.evaluate(`(${COUNT_COLOURED})(document.querySelector('#chart-${id} canvas'))`)
-        expect(coloured, `coloured pixels drawn in chart ${id}`).toBeGreaterThan(500)
+        expect(await colouredPixels(page, id), `coloured pixels drawn in chart ${id}`).toBeGreaterThan(500)
         const legend = await page.locator(`#chart-${id} .u-legend .u-series .u-label`).allTextContents()
         expect(legend).toEqual(['percentile', ...data.targets.map((t) => t.label)])
       }
@@ -115,16 +83,16 @@ describe.skipIf(!available)(`compare.html in headless Chromium${available ? '' :
       const links = await page.locator('.card a').evaluateAll((anchors) => anchors.map((a) => a.getAttribute('href')))
       expect(links).toEqual(['targets/t0/report.html', 'targets/t1/report.html', 'targets/t2/report.html'])
       expect(problems).toEqual({ errors: [], failedRequests: [], networkRequests: [] })
-      await mkdir(OUTPUT_DIR, { recursive: true })
-      await page.screenshot({ path: join(OUTPUT_DIR, 'compare.png'), fullPage: true })
+      await mkdir(SCREENSHOT_DIR, { recursive: true })
+      await page.screenshot({ path: join(SCREENSHOT_DIR, 'compare.png'), fullPage: true })
     } finally {
       await close()
     }
   })
 
   it('keeps every figure without JavaScript', async () => {
-    const path = await writeCompareHtml(comparison(), join(dir, 'no-js'))
-    const { page, problems, close } = await openFile(browser, path, { javaScriptEnabled: false })
+    const path = await writeCompareHtml(comparison(), join(suite.dir, 'no-js'))
+    const { page, problems, close } = await openFile(suite.browser, path, { javaScriptEnabled: false })
     try {
       expect(await page.locator('.chart-fallback').count()).toBe(2)
       expect(await page.locator('table.compare-table td.win').count()).toBeGreaterThan(3)

@@ -2,57 +2,25 @@
 // network requests, draws every chart (coloured pixels on each canvas), keeps its tables
 // without JavaScript, and saves a screenshot to test/output/report.png. The JUnit XML is
 // checked with the browser's own XML parser.
-import { mkdir, mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { mkdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
 import { buildCharts } from '../../results/reports/html-charts.js'
 import { writeHtmlReport } from '../../results/reports/html.js'
 import { renderJunit } from '../../results/reports/junit.js'
-import { CHROMIUM_MISSING, chromiumAvailable, launchChromium, openFile } from '../helpers/browser.js'
+import { browserSuiteTitle, CHARTS_DRAWN, chromiumForSuite, colouredPixels, openFile, SCREENSHOT_DIR, useBrowserSuite } from '../helpers/browser.js'
 import { peakHourSummary, tinySummary } from '../unit/reports/summaries.js'
 
 const peakHour = peakHourSummary()
 const tiny = tinySummary()
-const OUTPUT_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'output')
-const available = chromiumAvailable()
-if (!available) console.warn(`skipping report browser tests: ${CHROMIUM_MISSING}`)
+const available = chromiumForSuite('report browser tests')
 
-/** Set by the report's script once every chart is built. Strings: the DOM is not in our TS lib. */
-const CHARTS_DRAWN = "document.documentElement.getAttribute('data-charts') !== null"
-
-/** Pixels on a canvas that are clearly coloured (series, fills), not white, grey axes or text. */
-const COUNT_COLOURED = `(canvas) => {
-  const context = canvas.getContext('2d')
-  const { data } = context.getImageData(0, 0, canvas.width, canvas.height)
-  let coloured = 0
-  for (let i = 0; i < data.length; i += 4) {
-    const max = Math.max(data[i], data[i + 1], data[i + 2])
-    const min = Math.min(data[i], data[i + 1], data[i + 2])
-    if (data[i + 3] > 0 && max - min > 60) coloured++
-  }
-  return coloured
-}`
-
-describe.skipIf(!available)(`HTML report in headless Chromium${available ? '' : ` (skipped: ${CHROMIUM_MISSING})`}`, () => {
-  let browser: Browser
-  let dir: string
-
-  beforeAll(async () => {
-    browser = await launchChromium()
-    dir = await mkdtemp(join(tmpdir(), 'gauntlet-report-'))
-  })
-
-  afterAll(async () => {
-    await browser?.close()
-    if (dir !== undefined) await rm(dir, { recursive: true, force: true })
-  })
+describe.skipIf(!available)(browserSuiteTitle('HTML report in headless Chromium', available), () => {
+  const suite = useBrowserSuite('gauntlet-report-')
 
   it('loads the peak-hour report with no errors or requests, draws every chart, and saves a screenshot', async () => {
-    const path = await writeHtmlReport(peakHour, join(dir, 'peak-hour'))
-    const { page, problems, close } = await openFile(browser, path)
+    const path = await writeHtmlReport(peakHour, join(suite.dir, 'peak-hour'))
+    const { page, problems, close } = await openFile(suite.browser, path)
     try {
       await page.waitForFunction(CHARTS_DRAWN, undefined, { timeout: 10_000 })
       const expected = buildCharts(peakHour).charts.map((chart) => chart.id)
@@ -62,8 +30,7 @@ describe.skipIf(!available)(`HTML report in headless Chromium${available ? '' : 
         expect(await canvas.count(), `chart ${id} has one canvas`).toBe(1)
         const box = await canvas.boundingBox()
         expect(box?.width ?? 0, `chart ${id} width`).toBeGreaterThan(300)
-        const coloured = await page.evaluate(`(${COUNT_COLOURED})(document.querySelector('#chart-${id} canvas'))`)
-        expect(coloured, `coloured pixels drawn in chart ${id}`).toBeGreaterThan(500)
+        expect(await colouredPixels(page, id), `coloured pixels drawn in chart ${id}`).toBeGreaterThan(500)
       }
       // Spend by task: one bar per task, each with a width.
       const widths = await page.locator('svg.bars rect.bar').evaluateAll((rects) => rects.map((rect) => Number(rect.getAttribute('width'))))
@@ -87,8 +54,8 @@ describe.skipIf(!available)(`HTML report in headless Chromium${available ? '' : 
       expect(shown['abandoned by user']).toBe(`${bucket?.abandoned.toLocaleString('en-US')}`)
       expect(shown['lost demand (user quit)']).toBe(`${bucket?.lost_demand.toLocaleString('en-US')}`)
       await page.mouse.move(0, 0)
-      await mkdir(OUTPUT_DIR, { recursive: true })
-      await page.screenshot({ path: join(OUTPUT_DIR, 'report.png'), fullPage: true })
+      await mkdir(SCREENSHOT_DIR, { recursive: true })
+      await page.screenshot({ path: join(SCREENSHOT_DIR, 'report.png'), fullPage: true })
       expect(problems).toEqual({ errors: [], failedRequests: [], networkRequests: [] })
     } finally {
       await close()
@@ -96,8 +63,8 @@ describe.skipIf(!available)(`HTML report in headless Chromium${available ? '' : 
   })
 
   it('keeps the verdict and every table readable without JavaScript', async () => {
-    const path = await writeHtmlReport(peakHour, join(dir, 'no-js'))
-    const { page, problems, close } = await openFile(browser, path, { javaScriptEnabled: false })
+    const path = await writeHtmlReport(peakHour, join(suite.dir, 'no-js'))
+    const { page, problems, close } = await openFile(suite.browser, path, { javaScriptEnabled: false })
     try {
       expect(await page.locator('#verdict').innerText()).toContain('Failed')
       for (const id of ['summary', 'thresholds', 'latency', 'tasks', 'phases', 'malformed', 'outcomes', 'notes', 'run']) {
@@ -113,17 +80,16 @@ describe.skipIf(!available)(`HTML report in headless Chromium${available ? '' : 
   })
 
   it('draws the one-bucket report without phases or thresholds', async () => {
-    const path = await writeHtmlReport(tiny, join(dir, 'tiny'))
-    const { page, problems, close } = await openFile(browser, path, { width: 800 })
+    const path = await writeHtmlReport(tiny, join(suite.dir, 'tiny'))
+    const { page, problems, close } = await openFile(suite.browser, path, { width: 800 })
     try {
       await page.waitForFunction(CHARTS_DRAWN, undefined, { timeout: 10_000 })
       const ids = buildCharts(tiny).charts.map((chart) => chart.id)
       expect(await page.locator('.uplot').count()).toBe(ids.length)
       for (const id of ids) {
-        const coloured = await page.evaluate(`(${COUNT_COLOURED})(document.querySelector('#chart-${id} canvas'))`)
-        expect(coloured, `coloured pixels drawn in chart ${id}`).toBeGreaterThan(100)
+        expect(await colouredPixels(page, id), `coloured pixels drawn in chart ${id}`).toBeGreaterThan(100)
       }
-      await page.screenshot({ path: join(OUTPUT_DIR, 'report-tiny.png'), fullPage: true })
+      await page.screenshot({ path: join(SCREENSHOT_DIR, 'report-tiny.png'), fullPage: true })
       expect(problems).toEqual({ errors: [], failedRequests: [], networkRequests: [] })
     } finally {
       await close()
@@ -135,7 +101,7 @@ describe.skipIf(!available)(`HTML report in headless Chromium${available ? '' : 
       { name: 'peak-hour <A&B>', summary: peakHour, cases: [{ name: 'phase "recovery" \u0001 met its SLO', pass: false, message: 'p95 > 2s ]]> <x>' }] },
       { name: 'smoke', summary: tiny },
     ])
-    const context = await browser.newContext({ javaScriptEnabled: true })
+    const context = await suite.browser.newContext({ javaScriptEnabled: true })
     try {
       const page = await context.newPage()
       const result = await page.evaluate(`((text) => {

@@ -1,10 +1,10 @@
 // Each benchmark's own reading of its raw data, against inputs whose answer is known.
 import { describe, expect, it } from 'vitest'
 import { countTokens } from '../../../core/tokens.js'
+import { createMarkerCounter } from '../../../bench/lib/counted-streams.js'
 import { BENCH_INPUT_TOKENS, BENCH_MESSAGES, benchRequest, lazyRequests, wireRequest } from '../../../bench/lib/engine.js'
 import { parseNetstat, tcpDelta } from '../../../bench/lib/netstat.js'
 import { memoryFigures, type RssPoint } from '../../../bench/sections/memory.js'
-import { createMarkerCounter } from '../../../bench/sections/mock.js'
 import { pacingFigures } from '../../../bench/sections/pacing.js'
 import { parseWrkOutput } from '../../../bench/sections/raw-rate.js'
 import { streamPlan } from '../../../bench/sections/streams.js'

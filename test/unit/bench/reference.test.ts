@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest'
 import { wireRequest } from '../../../bench/lib/engine.js'
 import { createRoundCollector, parseReferenceOutput, referenceArgs, referenceFigures, type ReferenceOutput, type ReferenceRequest } from '../../../bench/lib/reference-client.js'
-import { pacerShare, runOptionsHaveWorkers, withinFactor } from '../../../bench/sections/reference.js'
+import { pacerShare, runOptionsHaveWorkers, withinFactor } from '../../../bench/sections/reference-figures.js'
 
 const MS = 1_000_000
 

@@ -5,7 +5,8 @@ import { chainBlocks, createPrefixCache } from '../../../adapters/mock/prefix-ca
 import { createMockPrefixCache, DEFAULT_PREFIX_CACHE, prefillTokensOf, usePrefixCache } from '../../../adapters/mock/prompt-cache.js'
 import { resolveMockProfile, getMockProfile } from '../../../adapters/mock/profiles.js'
 import type { PromptBlock } from '../../../adapters/mock/protocol.js'
-import { createMockScheduler, type MockTimer } from '../../../adapters/mock/scheduler.js'
+import { createMockScheduler } from '../../../adapters/mock/scheduler.js'
+import { createVirtualTimer } from '../../helpers/virtual-time.js'
 
 const block = (text: string, breakpoint = false, identity = 'user'): PromptBlock => ({ identity, parts: [text], breakpoint })
 
@@ -120,31 +121,3 @@ describe('prefill of cached tokens', () => {
     expect(ttftOf(2_800)).toBeCloseTo(11 + 0.02 * 2_800, 6)
   })
 })
-
-/** A timer that runs every due callback in time order, at once. */
-function createVirtualTimer(): MockTimer & { run(): void } {
-  let now = 0
-  let nextId = 0
-  const timers = new Map<number, { atMs: number; callback: () => void }>()
-  return {
-    now: () => now,
-    set(callback, delayMs) {
-      nextId++
-      timers.set(nextId, { atMs: now + Math.max(0, delayMs), callback })
-      return nextId
-    },
-    clear(handle) {
-      timers.delete(handle as number)
-    },
-    run() {
-      for (;;) {
-        let earliest: [number, { atMs: number; callback: () => void }] | undefined
-        for (const entry of timers) if (earliest === undefined || entry[1].atMs < earliest[1].atMs) earliest = entry
-        if (earliest === undefined) return
-        timers.delete(earliest[0])
-        now = Math.max(now, earliest[1].atMs)
-        earliest[1].callback()
-      }
-    },
-  }
-}

@@ -1,42 +1,8 @@
 // The serving simulator on a virtual clock: step arithmetic, capacity, queue, cancel, exact lane.
 import { describe, expect, it } from 'vitest'
-import { createMockScheduler, type MockTimer, type SequenceTiming } from '../../../adapters/mock/scheduler.js'
+import { createMockScheduler, type SequenceTiming } from '../../../adapters/mock/scheduler.js'
 import type { MockTiming } from '../../../adapters/mock/types.js'
-
-interface VirtualTimer extends MockTimer {
-  advance(ms: number): void
-  pending(): number
-}
-
-function createVirtualTimer(): VirtualTimer {
-  let now = 0
-  let nextId = 0
-  const timers = new Map<number, { atMs: number; callback: () => void }>()
-  return {
-    now: () => now,
-    set(callback, delayMs) {
-      nextId++
-      timers.set(nextId, { atMs: now + Math.max(0, delayMs), callback })
-      return nextId
-    },
-    clear(handle) {
-      timers.delete(handle as number)
-    },
-    advance(ms) {
-      const end = now + ms
-      for (;;) {
-        let earliest: [number, { atMs: number; callback: () => void }] | undefined
-        for (const entry of timers) if (entry[1].atMs <= end && (earliest === undefined || entry[1].atMs < earliest[1].atMs)) earliest = entry
-        if (earliest === undefined) break
-        timers.delete(earliest[0])
-        now = Math.max(now, earliest[1].atMs)
-        earliest[1].callback()
-      }
-      now = end
-    },
-    pending: () => timers.size,
-  }
-}
+import { createVirtualTimer } from '../../helpers/virtual-time.js'
 
 interface Trace {
   startedAt?: number

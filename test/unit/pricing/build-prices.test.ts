@@ -1,6 +1,6 @@
 // The build's cross-check on small fixtures: agreement, disagreement, 10^5 slips, ratios, tiers, time-conditional prices.
 import { describe, expect, it } from 'vitest'
-import { buildPriceTable, formatReport, serializePriceTable } from '../../../adapters/pricing/build-prices.js'
+import { buildPriceTable, formatReport, serializePriceTable } from '../../../adapters/pricing/build-table.js'
 import type { CuratedModel } from '../../../adapters/pricing/curated-models.js'
 import { priceTableSchema } from '../../../adapters/pricing/schema.js'
 

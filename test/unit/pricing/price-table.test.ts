@@ -1,9 +1,10 @@
 // The committed price table: valid, within bounds, equal to known list prices, and reproducible from the sources.
 import { existsSync, readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { buildPriceTable, PRICE_BOUNDS, serializePriceTable } from '../../../adapters/pricing/build-prices.js'
+import { buildPriceTable, serializePriceTable } from '../../../adapters/pricing/build-table.js'
 import { CURATED_MODELS } from '../../../adapters/pricing/curated-models.js'
 import { bundledPriceTable, findPrice, PRICE_TABLE_SCHEMA_VERSION } from '../../../adapters/pricing/index.js'
+import { PRICE_BOUNDS } from '../../../adapters/pricing/price-bounds.js'
 import type { PriceTable } from '../../../adapters/pricing/schema.js'
 
 const table = bundledPriceTable()
