@@ -1,15 +1,14 @@
 // Merges run folders (segments i/n of one traffic, run on several machines) into one summary:
 // counts are exact sums (every record is re-aggregated) and latency percentiles come from the
 // segments' merged HDR histograms (which also hold the inter-token gaps records leave out).
-import { createReadStream } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { createInterface } from 'node:readline'
 import { UserError } from '../core/errors.js'
 import { createAggregator, latencyStats } from './aggregate.js'
 import { decodeHistogram, merge as mergeHistograms, type LatencyHistogram } from './histogram.js'
 import { LATENCY_METRICS, type LatencyMetric, type Summary } from './summary.js'
 import type { Sample } from './types.js'
+import { RECORDS_FILE, recordFiles, recordLines } from './sinks/record-files.js'
 
 export interface MergeOptions {
   runId: string
@@ -42,13 +41,11 @@ export async function mergeRuns(dirs: readonly string[], options: MergeOptions):
   }
   const aggregator = createAggregator({ bucketMs, slo: first.goodput.slo, phases: [...phases.values()] })
   for (const dir of dirs) {
-    const path = join(dir, 'records.jsonl')
-    const lines = createInterface({ input: createReadStream(path), crlfDelay: Infinity })
-    let lineNumber = 0
+    const path = join(dir, RECORDS_FILE)
+    if (recordFiles(path).length === 0) throw new UserError('FILE_NOT_FOUND', `${path}: cannot be read (no such file); is this a run folder?`)
     try {
-      for await (const line of lines) {
-        lineNumber++
-        if (lineNumber === 1 || line === '') continue
+      for await (const { line, header } of recordLines(path)) {
+        if (header) continue
         let sample: Sample
         try {
           sample = JSON.parse(line) as Sample

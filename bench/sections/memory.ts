@@ -2,7 +2,7 @@
 // time, non-streaming) against the `instant` mock. Goal: at most 200 MB, and flat — a run's
 // memory must not grow with its length (records stream to disk, summaries are histograms).
 import { run } from '../../load/run.js'
-import { benchRequest, benchTarget, lazyRequests, sampleSink, warmEngine } from '../lib/engine.js'
+import { benchRequest, benchTarget, lazyRequests, sampleSink } from '../lib/engine.js'
 import { runClientRole, sendProgress, sendResult, startServerRole } from '../lib/processes.js'
 import type { Row } from '../lib/report.js'
 import { sectionCommand, type BenchContext, type Section, type SectionOutcome } from '../lib/section.js'
@@ -64,7 +64,7 @@ export function memoryFigures(points: readonly RssPoint[]): MemoryFigures {
 }
 
 async function engineRole(options: MemoryOptions): Promise<void> {
-  warmEngine()
+  // No tokenizer warm-up: a run loads it only when an answer lacks usage, and the mock reports usage.
   let completed = 0
   let failed = 0
   const points: RssPoint[] = []
@@ -137,7 +137,7 @@ async function runSection(context: BenchContext): Promise<SectionOutcome> {
   const done = `${round.completed.toLocaleString('en-US')} requests`
   const rows: Row[] = [
     { measure: `peak RSS over ${done}`, unit: 'MB', digits: 0, ours: one(figures.peakRssMb), peers: [], goal: '≤ 200 MB', met: figures.peakRssMb <= 200 },
-    { measure: 'RSS before the first request (Node, undici, tokenizer loaded)', unit: 'MB', digits: 0, ours: one(round.points[0]?.[2] ?? Number.NaN), peers: [] },
+    { measure: 'RSS before the first request (Node, undici, run()\'s modules)', unit: 'MB', digits: 0, ours: one(round.points[0]?.[2] ?? Number.NaN), peers: [] },
     { measure: 'RSS at 25% of the run → at its end', unit: 'MB', digits: 0, ours: one(figures.rssAtQuarterMb), peers: [{ name: 'at the end', value: one(figures.rssAtEndMb) }] },
     { measure: 'RSS growth over the last 75% (least squares)', unit: 'MB per 100k requests', digits: 2, ours: one(figures.growthMbPer100k), peers: [], goal: 'flat (|growth| ≤ 2 MB/100k, drift ≤ 20 MB)', met: flat },
     { measure: 'requests completed per second (closed model, 64 users)', unit: 'req/s', digits: 0, ours: one(ratePerS), peers: [] },
