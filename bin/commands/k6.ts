@@ -11,7 +11,7 @@ import { resolveK6Target } from '../../load/k6/target.js'
 import { translateThresholds } from '../../load/k6/thresholds.js'
 import { DEFAULT_PATIENCE, parsePatience } from '../../load/patience.js'
 import { openTraffic } from '../../load/traffic-source.js'
-import { parseSegment } from '../../load/traffic.js'
+import { parseSegment } from '../../load/traffic-segment.js'
 import { collect, parseNumberFlag } from '../cli-helpers.js'
 import { EXIT_OK, type SetExitCode } from '../exit-codes.js'
 

@@ -5,30 +5,29 @@
 //
 //   run thread ── start ──► worker 1..N: run(userShare i/N) ─ progress, samples ─► run thread
 //              ◄─ ready ──                                  ─ done ────────────► merge, summary
-import { createReadStream, createWriteStream, existsSync } from 'node:fs'
+//
+// A worker's share (requests, options, schedule) is share.ts, the summed progress progress.ts,
+// the merge of the folders merge.ts.
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises'
 import { writeFileAtomic } from '../../core/atomic-write.js'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createInterface } from 'node:readline'
 import { Worker } from 'node:worker_threads'
 import type { ChaosProxy } from '../../chaos/proxy.js'
 import { GauntletError, UserError, type ErrorCode } from '../../core/errors.js'
-import type { TrafficRequest } from '../../core/traffic-types.js'
-import { judgeClientHealth, type ClientHealthFigures } from '../../results/client-health.js'
-import { mergeHistogramFiles, mergeRuns } from '../../results/merge.js'
 import { createRecorder } from '../../results/recorder.js'
-import { RECORDS_SCHEMA_VERSION } from '../../results/sinks/jsonl.js'
 import type { Slo, Summary } from '../../results/summary.js'
 import { summaryMetric } from '../../results/summary-metrics.js'
 import { evaluateThresholds, type Threshold } from '../../results/thresholds.js'
 import { type RunOptions, type RunProgress, type RunResult } from '../run.js'
-import { createSchedule } from '../schedules/registry.js'
 import type { ScheduleSpec } from '../schedules/types.js'
-import { userShareOf, type TrafficSource, type TrafficSourceOptions } from '../traffic-source.js'
+import type { TrafficSource } from '../traffic-source.js'
 import { workerEntry } from './entry.js'
-import { epochNow, type FromWorker, type ToWorker, type WorkerInput, type WorkerRunOptions } from './messages.js'
+import { mergeWorkers } from './merge.js'
+import { epochNow, type FromWorker, type ToWorker, type WorkerInput } from './messages.js'
+import { reportProgress } from './progress.js'
 import { recoverRunFolder } from './recover.js'
+import { splitRequests, workerOptions } from './share.js'
 import type { WorkerCount } from './sizing.js'
 import { formatDuration, round } from '../../core/format.js'
 
@@ -239,196 +238,3 @@ async function runInFolder(pool: PoolRun, outDir: string): Promise<RunResult> {
   await writeFileAtomic(join(outDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`)
   return { summary, outDir: pool.outDir, thresholdsPassed: summary.thresholds.every((row) => row.pass), interrupted }
 }
-
-/** In-code requests cannot be re-read in a worker: each worker is handed its users' requests. */
-async function splitRequests(traffic: TrafficSource, count: number): Promise<TrafficRequest[][]> {
-  const shares: TrafficRequest[][] = Array.from({ length: count }, () => [])
-  for await (const request of traffic.requests()) shares[userShareOf(request.userId, count) - 1]?.push(request)
-  return shares
-}
-
-/** A worker's options: its users' share, its part of the caps, the endpoint already resolved. */
-function workerOptions(pool: PoolRun, index: number, dir: string, requests: TrafficRequest[] | undefined): WorkerRunOptions {
-  const { options, workers } = pool
-  const count = workers.count
-  const {
-    signal: _signal,
-    onProgress: _onProgress,
-    log: _log,
-    confirm: _confirm,
-    sinks: _sinks,
-    clock: _clock,
-    adapter: _adapter,
-    runStart: _runStart,
-    chaos: _chaos,
-    workers: _workers,
-    ...plain
-  } = options
-  const userShare = { index: index + 1, count }
-  // In-code requests arrive already segmented, capped and limited: only the share is left to say.
-  const traffic: TrafficSourceOptions =
-    requests === undefined
-      ? { ...options.traffic, userShare }
-      : { type: 'requests', requests, source: pool.traffic.describe().source, userShare }
-  const result: WorkerRunOptions = {
-    ...plain,
-    name: `${pool.name}-worker-${index + 1}`,
-    target: pool.workerTarget,
-    traffic,
-    schedule: shareSchedule(pool.schedule, index, count),
-    maxInFlight: Math.max(1, Math.ceil(pool.maxInFlight / count)),
-    outDir: dir,
-    thresholds: [],
-    yes: true,
-    priceAs: pool.pricedAs,
-  }
-  if (options.maxSpendUsd !== undefined) result.maxSpendUsd = options.maxSpendUsd / count
-  if (pool.proxy !== undefined && pool.phases.length > 0) result.chaosPhases = pool.phases
-  return result
-}
-
-/**
- * A worker's part of the schedule: an open model keeps its times (each worker sends its users'
- * requests at their offsets), a closed model divides its users, a ramp divides its rates.
- */
-export function shareSchedule(schedule: ScheduleSpec, index: number, count: number): ScheduleSpec {
-  if (schedule.type === 'closed') {
-    const users = Math.floor(schedule.users / count) + (index < schedule.users % count ? 1 : 0)
-    return { ...schedule, users: Math.max(1, users) }
-  }
-  if (schedule.type === 'ramping') {
-    return {
-      ...schedule,
-      startRatePerSecond: schedule.startRatePerSecond / count,
-      stages: schedule.stages.map((stage) => ({ ...stage, targetRatePerSecond: stage.targetRatePerSecond / count })),
-    }
-  }
-  return schedule
-}
-
-function reportProgress(options: RunOptions, states: readonly WorkerState[], elapsedMs: number, plannedMs: number | null): void {
-  if (options.onProgress === undefined) return
-  const known = states.map((state) => state.progress).filter((entry): entry is RunProgress => entry !== undefined)
-  if (known.length === 0) return
-  const sum = (pick: (entry: RunProgress) => number): number => known.reduce((total, entry) => total + pick(entry), 0)
-  const spends = known.map((entry) => entry.spendUsd)
-  const worst = (pick: (entry: RunProgress) => number | null): number | null => {
-    const values = known.map(pick).filter((value): value is number => value !== null)
-    return values.length === 0 ? null : Math.max(...values)
-  }
-  options.onProgress({
-    scheduled: sum((entry) => entry.scheduled),
-    sent: sum((entry) => entry.sent),
-    completed: sum((entry) => entry.completed),
-    errors: sum((entry) => entry.errors),
-    abandoned: sum((entry) => entry.abandoned),
-    dropped: sum((entry) => entry.dropped),
-    // The worst worker's percentiles: a bound for the live view, not the merged figure (the summary has that).
-    ttftP95Ms: worst((entry) => entry.ttftP95Ms),
-    ttftP50Ms: worst((entry) => entry.ttftP50Ms),
-    e2eP95Ms: worst((entry) => entry.e2eP95Ms),
-    phase: known.find((entry) => entry.phase !== undefined)?.phase,
-    spendUsd: spends.includes('unknown') ? 'unknown' : spends.reduce<number>((total, usd) => total + (usd as number), 0),
-    elapsedMs,
-    plannedMs,
-    inFlight: sum((entry) => entry.inFlight),
-  })
-}
-
-/** Merged summary, records.jsonl and histograms.json in the run folder; the workers' health combined. */
-async function mergeWorkers(
-  pool: PoolRun,
-  dirs: readonly string[],
-  recovered: ReadonlySet<string>,
-  outDir: string,
-  inFlightBySecond: ReadonlyMap<number, number>,
-): Promise<Summary> {
-  const summary = await mergeRuns(dirs, { runId: pool.runId, name: pool.name })
-  summary.target = pool.target
-  summary.traffic = pool.traffic.describe()
-  summary.plannedDurationMs = pool.plannedMs
-  // Records carry no in-flight gauge: the time series gets the workers' summed one.
-  const { bucketMs, buckets } = summary.timeseries
-  for (const [second, inFlight] of inFlightBySecond) {
-    const bucket = buckets[Math.floor((second * 1000) / bucketMs)]
-    if (bucket !== undefined && inFlight > bucket.in_flight_max) bucket.in_flight_max = inFlight
-  }
-  const histograms = await mergeHistogramFiles(dirs)
-  await writeFileAtomic(
-    join(outDir, 'histograms.json'),
-    `${JSON.stringify({ unit: 'us', histograms: Object.fromEntries([...histograms].map(([metric, histogram]) => [metric, histogram.encode()])) })}\n`,
-  )
-  await concatRecords(pool, dirs, recovered, join(outDir, 'records.jsonl'), summary.startedAt)
-  const clients: ClientHealthFigures[] = []
-  for (const dir of dirs) {
-    const part = JSON.parse(await readFile(join(dir, 'summary.json'), 'utf8')) as Summary
-    if (part.client !== undefined) clients.push(part.client)
-  }
-  if (clients.length > 0) summary.client = judgeClientHealth(combineClients(clients, pool.workers.count, createSchedule(pool.schedule).lagMeasured ? summary.latency.schedule_lag_ms.p99 : null))
-  return summary
-}
-
-/**
- * The workers' self-checks as one: CPU summed (cores used in all), event-loop delay the worst
- * worker's, so the verdict (judged on CPU per worker) flags any one loop that fell behind.
- */
-export function combineClients(clients: readonly ClientHealthFigures[], workers: number, scheduleLagP99Ms: number | null): ClientHealthFigures {
-  const worst = (pick: (client: ClientHealthFigures) => number | null): number | null => {
-    const values = clients.map(pick).filter((value): value is number => value !== null)
-    return values.length === 0 ? null : Math.max(...values)
-  }
-  const total = (pick: (client: ClientHealthFigures) => number): number => clients.reduce((sum, client) => sum + pick(client), 0)
-  return {
-    eventLoopDelayP50Ms: worst((client) => client.eventLoopDelayP50Ms),
-    eventLoopDelayP99Ms: worst((client) => client.eventLoopDelayP99Ms),
-    eventLoopDelayMaxMs: worst((client) => client.eventLoopDelayMaxMs),
-    cpuCores: round(total((client) => client.cpuCores), 3),
-    workers,
-    pacer: {
-      waits: total((client) => client.pacer.waits),
-      wakeups: total((client) => client.pacer.wakeups),
-      yieldMs: round(total((client) => client.pacer.yieldMs), 1),
-    },
-    tokenizerLoads: clients.flatMap((client) => client.tokenizerLoads),
-    scheduleLagP99Ms,
-  }
-}
-
-/** One records.jsonl: the run's header, then every worker's records (their headers left out). */
-async function concatRecords(pool: PoolRun, dirs: readonly string[], recovered: ReadonlySet<string>, path: string, startedAt: string): Promise<void> {
-  const out = createWriteStream(path)
-  const done = new Promise<void>((resolve, reject) => {
-    out.on('finish', resolve)
-    out.on('error', reject)
-  })
-  out.write(`${JSON.stringify({ type: 'header', schemaVersion: RECORDS_SCHEMA_VERSION, runId: pool.runId, name: pool.name, startedAt, config: pool.config })}\n`)
-  for (const dir of dirs) {
-    const file = join(dir, 'records.jsonl')
-    if (!existsSync(file)) continue
-    const lines = createInterface({ input: createReadStream(file), crlfDelay: Infinity })
-    const check = recovered.has(dir)
-    let first = true
-    for await (const line of lines) {
-      if (first) {
-        first = false
-        continue
-      }
-      if (line === '' || (check && !isJsonLine(line))) continue
-      if (!out.write(`${line}\n`)) await new Promise<void>((resolve) => out.once('drain', () => resolve()))
-    }
-  }
-  out.end()
-  await done
-}
-
-/** A crashed worker can leave a torn last line; it must not tear the merged file. */
-function isJsonLine(line: string): boolean {
-  if (!line.endsWith('}')) return false
-  try {
-    JSON.parse(line)
-    return true
-  } catch {
-    return false
-  }
-}
-

@@ -10,7 +10,7 @@ import { createMockServer } from '../../adapters/mock/index.js'
 import type { MockServer } from '../../adapters/mock/types.js'
 import { register as registerK6 } from '../../bin/commands/k6.js'
 import { register as registerProbe } from '../../bin/commands/probe.js'
-import { createTrafficWriter } from '../../load/traffic.js'
+import { createTrafficWriter } from '../../load/traffic-writer.js'
 import { installFakeK6, runFakeK6 } from '../unit/k6/fake-k6.js'
 
 let dir: string

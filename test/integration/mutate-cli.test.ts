@@ -9,7 +9,8 @@ import { registerMutate } from '../../bin/commands/traffic-mutate.js'
 import { malformedKinds } from '../../chaos/inputs/classify.js'
 import { countMessageTokens } from '../../chaos/inputs/messages.js'
 import { INPUT_KINDS } from '../../chaos/inputs/registry.js'
-import { createTrafficWriter, readTraffic } from '../../load/traffic.js'
+import { readTraffic } from '../../load/traffic.js'
+import { createTrafficWriter } from '../../load/traffic-writer.js'
 import type { TrafficRequest } from '../../core/traffic-types.js'
 
 let folder: string

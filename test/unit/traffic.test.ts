@@ -2,7 +2,10 @@
 import { describe, expect, it } from 'vitest'
 import { UserError } from '../../core/errors.js'
 import { countTokens } from '../../core/tokens.js'
-import { expandMessages, parseSegment, segmentRequestCount, serializeTrafficRequest, validateTrafficHeader, validateTrafficRequest } from '../../load/traffic.js'
+import { expandMessages } from '../../load/traffic.js'
+import { validateTrafficHeader, validateTrafficRequest } from '../../load/traffic-schema.js'
+import { parseSegment, segmentRequestCount } from '../../load/traffic-segment.js'
+import { serializeTrafficRequest } from '../../load/traffic-serialize.js'
 import type { TrafficRequest } from '../../core/traffic-types.js'
 import { parseWindow } from '../../load/workload/window.js'
 

@@ -6,7 +6,7 @@ import { readFile, readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { describe, expect, it } from 'vitest'
-import { parseSegment } from '../../../load/traffic.js'
+import { parseSegment } from '../../../load/traffic-segment.js'
 import { parseYamlDocuments, YamlSubsetError } from './yaml-subset.js'
 
 const run = promisify(execFile)

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest'
 import { countTokens } from '../../../core/tokens.js'
 import type { TrafficRequest } from '../../../core/traffic-types.js'
 import { capTurns, createHistory, firstOpenTurn, standInText, turnCount } from '../../../load/chain/history.js'
-import { serializeTrafficRequest, validateTrafficRequest } from '../../../load/traffic.js'
+import { validateTrafficRequest } from '../../../load/traffic-schema.js'
+import { serializeTrafficRequest } from '../../../load/traffic-serialize.js'
 
 const line: TrafficRequest = {
   id: 'c1',

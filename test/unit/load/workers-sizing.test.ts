@@ -1,6 +1,7 @@
 // `--workers N|auto`: the sizing rule and each worker's part of the schedule.
 import { describe, expect, it } from 'vitest'
-import { combineClients, shareSchedule } from '../../../load/workers/pool.js'
+import { combineClients } from '../../../load/workers/merge.js'
+import { shareSchedule } from '../../../load/workers/share.js'
 import { CHUNKS_PER_SECOND_PER_WORKER, estimateLoad, resolveWorkerCount, STREAMS_PER_WORKER } from '../../../load/workers/sizing.js'
 import type { TrafficEstimate } from '../../../load/traffic-source.js'
 import type { ClientHealthFigures } from '../../../results/client-health.js'
