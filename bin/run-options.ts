@@ -49,6 +49,7 @@ export interface RunFlags extends ShapeFlagValues {
   priceAs?: string
   stream: boolean
   keepItl?: boolean
+  recordsMaxMb?: string
   history?: string
   headersTimeout?: string
   bodyTimeout?: string
@@ -56,6 +57,11 @@ export interface RunFlags extends ShapeFlagValues {
   report: boolean
   quiet?: boolean
   name?: string
+}
+
+/** `--records-max-mb N` as bytes (0: never rotate). */
+export function parseRecordsMaxMb(text: string): number {
+  return Math.round(parseNumberFlag('--records-max-mb', text, { min: 0 }) * 1024 * 1024)
 }
 
 export function parseSlo(text: string): Slo {
@@ -201,6 +207,7 @@ export function buildRunOptions(flags: RunFlags, config: GauntletConfig = {}): R
   if (prices !== undefined) options.pricesPath = prices
   if (flags.priceAs !== undefined) options.priceAs = flags.priceAs
   if (flags.keepItl === true) options.keepItl = true
+  if (flags.recordsMaxMb !== undefined) options.recordsMaxBytes = parseRecordsMaxMb(flags.recordsMaxMb)
   if (flags.history !== undefined) {
     if (flags.history !== 'stand-in' && flags.history !== 'actual') throw new UserError('USAGE_INVALID', `--history ${flags.history}: expected 'stand-in' (earlier answers re-sent as synthesized text of their length, the same on every target) or 'actual' (the answers received)`)
     options.history = flags.history

@@ -66,6 +66,8 @@ export interface DrillOptions {
   seed?: number
   /** Run folder (default results/runs/<time>-drill). */
   outDir?: string
+  /** records.jsonl rotates past this size (as `run --records-max-mb`). */
+  recordsMaxBytes?: number
   /** Continue the killed or interrupted drill recorded in this folder (as `run --resume`). */
   resume?: string
   pricesPath?: string
@@ -260,6 +262,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
     for (const sample of finalSamples(await readCheckpoint(options.resume)).samples) sampler.sink.record(sample)
   }
   if (options.pricesPath !== undefined) runOptions.pricesPath = options.pricesPath
+  if (options.recordsMaxBytes !== undefined) runOptions.recordsMaxBytes = options.recordsMaxBytes
   if (options.priceAs !== undefined) runOptions.priceAs = options.priceAs
   if (options.maxInFlight !== undefined) runOptions.maxInFlight = options.maxInFlight
   if (options.maxSpendUsd !== undefined) runOptions.maxSpendUsd = options.maxSpendUsd

@@ -1,12 +1,13 @@
 // A run folder as a checkpoint (`run --resume DIR`): what the killed or interrupted run already
 // recorded, which requests are done, and whether this run is the same one continued.
 //
-//   records.jsonl ─► header (run id, start, config) + samples ─► done ids, last end, spend so far
+//   records.jsonl (and its rotated segments) ─► header (run id, start, config) + samples ─► done ids, last end, spend so far
 //   a torn last line (kill -9 mid-write) is dropped; a finished run (summary.json, not partial) is refused
 import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
-import { join, resolve } from 'node:path'
+import { basename, join, resolve } from 'node:path'
 import { UserError } from '../core/errors.js'
+import { recordFiles, recordLines, type RecordLine } from '../results/sinks/record-files.js'
 import type { Sample } from '../results/types.js'
 
 export interface Checkpoint {
@@ -37,7 +38,7 @@ export interface ResumeIdentity {
 export async function readCheckpoint(dirText: string): Promise<Checkpoint> {
   const dir = resolve(dirText)
   const path = join(dir, 'records.jsonl')
-  if (!existsSync(path)) throw new UserError('FILE_NOT_FOUND', `--resume ${dirText}: no records.jsonl there; give the folder of the run to continue (its --out)`)
+  if (recordFiles(path).length === 0) throw new UserError('FILE_NOT_FOUND', `--resume ${dirText}: no records.jsonl there; give the folder of the run to continue (its --out)`)
   const summaryPath = join(dir, 'summary.json')
   if (existsSync(summaryPath)) {
     let summary: { partial?: boolean }
@@ -48,32 +49,33 @@ export async function readCheckpoint(dirText: string): Promise<Checkpoint> {
     }
     if (summary.partial !== true) throw new UserError('USAGE_INVALID', `--resume ${dirText}: that run finished (summary.json is not partial); start a new run instead`)
   }
-  const text = await readFile(path, 'utf8')
-  const lines = text.split('\n')
-  // A line without its newline was being written when the process died.
-  let tornLines = 0
-  if (lines[lines.length - 1] !== '') {
-    lines.pop()
-    tornLines = 1
-  } else {
-    lines.pop()
-  }
-  const [first, ...rest] = lines
-  let header: Record<string, unknown>
-  try {
-    header = JSON.parse(first ?? '') as Record<string, unknown>
-  } catch {
-    throw new UserError('CONFIG_INVALID', `--resume ${dirText}: records.jsonl has no header line; it is not a run folder this tool wrote`)
-  }
-  if (header['type'] !== 'header') throw new UserError('CONFIG_INVALID', `--resume ${dirText}: records.jsonl does not start with a header line; it is not a run folder this tool wrote`)
+  // A line without its newline was being written when the process died: the last line of a file
+  // that does not parse is dropped (rotation can leave one at a segment's end too); any other throws.
+  let header: Record<string, unknown> | undefined
   const samples: Sample[] = []
-  for (const [index, line] of rest.entries()) {
+  let tornLines = 0
+  let pending: RecordLine | undefined
+  const take = (entry: RecordLine, last: boolean): void => {
+    let value: unknown
     try {
-      samples.push(JSON.parse(line) as Sample)
+      value = JSON.parse(entry.line)
     } catch {
-      throw new UserError('CONFIG_INVALID', `--resume ${dirText}: records.jsonl line ${index + 2} is not JSON; only the last line may be cut, so the file was changed after the run`)
+      if (entry.header) throw new UserError('CONFIG_INVALID', `--resume ${dirText}: records.jsonl has no header line; it is not a run folder this tool wrote`)
+      if (last) {
+        tornLines++
+        return
+      }
+      throw new UserError('CONFIG_INVALID', `--resume ${dirText}: ${basename(entry.file)} line ${entry.lineNumber} is not JSON; only the last line may be cut, so the file was changed after the run`)
     }
+    if (entry.header) header = value as Record<string, unknown>
+    else samples.push(value as Sample)
   }
+  for await (const entry of recordLines(path)) {
+    if (pending !== undefined) take(pending, pending.file !== entry.file)
+    pending = entry
+  }
+  if (pending !== undefined) take(pending, true)
+  if (header?.['type'] !== 'header') throw new UserError('CONFIG_INVALID', `--resume ${dirText}: records.jsonl does not start with a header line; it is not a run folder this tool wrote`)
   const doneIds = new Set<string>()
   let lastMs = 0
   for (const sample of samples) {

@@ -14,6 +14,9 @@ import type { RunEndpoint } from './run-endpoint.js'
 import type { RunPlan, RunSettings } from './run-plan.js'
 import type { RunOptions } from './run.js'
 
+/** records.jsonl rotates past this unless --records-max-mb says otherwise: a day-long soak stays in files a viewer opens. */
+export const DEFAULT_RECORDS_MAX_BYTES = 256 * 1024 * 1024
+
 export interface RunOutputs {
   startedAtWall: Date
   name: string
@@ -45,7 +48,15 @@ export async function openRunOutputs(options: RunOptions, settings: RunSettings,
   // A records.jsonl write error stops new sends; the summary sink above still has every sample.
   const recordsGuard = createRecordsGuard(outDir === null ? 'records.jsonl' : join(outDir, 'records.jsonl'), log)
   if (outDir !== null) {
-    sinks.push(createJsonlSink({ path: join(outDir, 'records.jsonl'), keepItl: options.keepItl === true, append: checkpoint !== undefined, onFailure: (error) => recordsGuard.fail(error) }))
+    sinks.push(
+      createJsonlSink({
+        path: join(outDir, 'records.jsonl'),
+        keepItl: options.keepItl === true,
+        append: checkpoint !== undefined,
+        rotateBytes: options.recordsMaxBytes ?? DEFAULT_RECORDS_MAX_BYTES,
+        onFailure: (error) => recordsGuard.fail(error),
+      }),
+    )
   }
   const recorder = createRecorder(sinks)
   const config = {

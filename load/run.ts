@@ -90,6 +90,11 @@ export interface RunOptions {
   /** Lines for the user (estimated spend, where results go). */
   log?: (line: string) => void
   keepItl?: boolean
+  /**
+   * Past this size records.jsonl is closed as a gzipped segment (records-000N.jsonl.gz) and a new
+   * one begins; default 256 MiB, 0: never.
+   */
+  recordsMaxBytes?: number
   headersTimeoutMs?: number
   bodyTimeoutMs?: number
   clock?: Clock

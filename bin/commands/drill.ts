@@ -12,7 +12,7 @@ import { writeJunit, type JunitCase } from '../../results/reports/junit.js'
 import { confirmOnTty, createLiveRunChrome, parseNumberFlag } from '../cli-helpers.js'
 import { addLiveOutputOptions, prepareLiveOutputs, type LiveOutputFlags, type LiveOutputs } from '../live-outputs.js'
 import { EXIT_INTERRUPTED, EXIT_OK, EXIT_THRESHOLDS_FAILED, type SetExitCode } from '../exit-codes.js'
-import { parseSlo } from '../run-options.js'
+import { parseRecordsMaxMb, parseSlo } from '../run-options.js'
 
 interface DrillFlags {
   resume?: string
@@ -36,6 +36,7 @@ interface DrillFlags {
   patience?: string
   seed?: string
   out?: string
+  recordsMaxMb?: string
   junit?: string
   prices?: string
   priceAs?: string
@@ -95,6 +96,7 @@ export function buildDrillOptions(flags: DrillFlags): DrillOptions {
   if (flags.patience !== undefined) options.patience = flags.patience
   if (flags.seed !== undefined) options.seed = parseNumberFlag('--seed', flags.seed, { integer: true, min: 0 })
   if (flags.out !== undefined) options.outDir = flags.out
+  if (flags.recordsMaxMb !== undefined) options.recordsMaxBytes = parseRecordsMaxMb(flags.recordsMaxMb)
   if (flags.resume !== undefined) options.resume = flags.resume
   if (flags.prices !== undefined) options.pricesPath = flags.prices
   if (flags.priceAs !== undefined) options.priceAs = flags.priceAs
@@ -151,6 +153,7 @@ export function register(program: Command, setExitCode: SetExitCode): void {
     .option('--patience <spec>', "simulated users: 'ttft=4s,e2e=10s,sigma=0.5,quit=3/5' or 'off'")
     .option('--seed <n>', 'seed for traffic, patience and faults (default 1)')
     .option('--out <dir>', 'run folder (default results/runs/<time>-drill)')
+    .option('--records-max-mb <n>', 'past this size records.jsonl is gzipped as records-000N.jsonl.gz and a new one begins (default 256; 0: never)')
     .option('--resume <dir>', 'continue the killed or interrupted drill in DIR: give the same flags as the first time')
     .option('--junit <file>', 'write each phase verdict as a JUnit test case')
     .option('--prices <file>', 'your own price table (JSON)')

@@ -48,6 +48,7 @@ export function register(program: Command, setExitCode: SetExitCode): void {
     .option('--price-as <model>', 'price the run as this model')
     .option('--no-stream', 'send non-streaming requests')
     .option('--keep-itl', 'keep every inter-token gap in records.jsonl')
+    .option('--records-max-mb <n>', 'past this size records.jsonl is gzipped as records-000N.jsonl.gz and a new one begins (default 256; 0: never)')
     .option('--history <mode>', "conversations: earlier answers re-sent as 'stand-in' text of their length (default: identical on every target) or the 'actual' answers")
     .option('--headers-timeout <ms>', 'give up waiting for response headers after this (default 60000)')
     .option('--body-timeout <ms>', 'give up when the stream is idle this long (default 60000)')

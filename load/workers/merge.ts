@@ -1,16 +1,17 @@
 // The workers' run folders merged exactly into the run folder: summary (counts re-aggregated from
 // every record), histograms.json (merged HDR histograms), one records.jsonl, and the workers'
 // self-checks combined into one client health.
-import { createReadStream, createWriteStream, existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { createInterface } from 'node:readline'
 import { writeFileAtomic } from '../../core/atomic-write.js'
 import { round } from '../../core/format.js'
 import { judgeClientHealth, type ClientHealthFigures } from '../../results/client-health.js'
 import { mergeHistogramFiles, mergeRuns } from '../../results/merge.js'
-import { RECORDS_SCHEMA_VERSION } from '../../results/sinks/jsonl.js'
+import { recordsHeaderLine } from '../../results/sinks/jsonl.js'
+import { recordLines } from '../../results/sinks/record-files.js'
+import { createRecordsWriter } from '../../results/sinks/records-writer.js'
 import type { Summary } from '../../results/summary.js'
+import { DEFAULT_RECORDS_MAX_BYTES } from '../run-outputs.js'
 import { createSchedule } from '../schedules/registry.js'
 import type { PoolRun } from './pool.js'
 
@@ -73,31 +74,24 @@ export function combineClients(clients: readonly ClientHealthFigures[], workers:
   }
 }
 
-/** One records.jsonl: the run's header, then every worker's records (their headers left out). */
+/**
+ * The run's records.jsonl (rotated past the run's size, as one thread's would be): the run's
+ * header, then every worker's records, their segments included and their headers left out.
+ */
 async function concatRecords(pool: PoolRun, dirs: readonly string[], recovered: ReadonlySet<string>, path: string, startedAt: string): Promise<void> {
-  const out = createWriteStream(path)
-  const done = new Promise<void>((resolve, reject) => {
-    out.on('finish', resolve)
-    out.on('error', reject)
-  })
-  out.write(`${JSON.stringify({ type: 'header', schemaVersion: RECORDS_SCHEMA_VERSION, runId: pool.runId, name: pool.name, startedAt, config: pool.config })}\n`)
+  let failure: Error | undefined
+  const writer = createRecordsWriter({ path, rotateBytes: pool.options.recordsMaxBytes ?? DEFAULT_RECORDS_MAX_BYTES, onError: (error) => (failure ??= error) })
+  writer.begin(recordsHeaderLine({ runId: pool.runId, name: pool.name, startedAt, config: pool.config }))
   for (const dir of dirs) {
-    const file = join(dir, 'records.jsonl')
-    if (!existsSync(file)) continue
-    const lines = createInterface({ input: createReadStream(file), crlfDelay: Infinity })
     const check = recovered.has(dir)
-    let first = true
-    for await (const line of lines) {
-      if (first) {
-        first = false
-        continue
-      }
-      if (line === '' || (check && !isJsonLine(line))) continue
-      if (!out.write(`${line}\n`)) await new Promise<void>((resolve) => out.once('drain', () => resolve()))
+    for await (const { line, header } of recordLines(join(dir, 'records.jsonl'))) {
+      if (header || (check && !isJsonLine(line))) continue
+      writer.write(`${line}\n`)
+      if (failure !== undefined) break
     }
   }
-  out.end()
-  await done
+  await writer.close()
+  if (failure !== undefined) throw failure
 }
 
 /** A crashed worker can leave a torn last line; it must not tear the merged file. */

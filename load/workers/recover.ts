@@ -1,12 +1,11 @@
-// A worker that crashed leaves records.jsonl but no summary: rebuild its summary.json and
+// A worker that crashed leaves records.jsonl (and its rotated segments) but no summary: rebuild its summary.json and
 // histograms.json from the records on disk (a torn last line is skipped), so that the merge counts
 // them. Its histograms hold what records carry: no inter-token gaps unless --keep-itl.
-import { createReadStream, existsSync } from 'node:fs'
-import { writeFileAtomic } from '../../core/atomic-write.js'
 import { join } from 'node:path'
-import { createInterface } from 'node:readline'
+import { writeFileAtomic } from '../../core/atomic-write.js'
 import { createAggregator, type FinishInfo } from '../../results/aggregate.js'
 import type { Slo } from '../../results/summary.js'
+import { recordFiles, recordLines } from '../../results/sinks/record-files.js'
 import type { Sample } from '../../results/types.js'
 
 export interface RecoverOptions {
@@ -19,13 +18,10 @@ export interface RecoverOptions {
 /** Writes summary.json and histograms.json for `dir` from its records; false when it has none. */
 export async function recoverRunFolder(dir: string, options: RecoverOptions): Promise<boolean> {
   const path = join(dir, 'records.jsonl')
-  if (!existsSync(path)) return false
+  if (recordFiles(path).length === 0) return false
   const aggregator = createAggregator({ bucketMs: options.bucketMs, slo: options.slo, phases: options.phases })
-  const lines = createInterface({ input: createReadStream(path), crlfDelay: Infinity })
-  let lineNumber = 0
-  for await (const line of lines) {
-    lineNumber++
-    if (lineNumber === 1 || line === '') continue
+  for await (const { line, header } of recordLines(path)) {
+    if (header) continue
     try {
       aggregator.add(JSON.parse(line) as Sample)
     } catch {

@@ -1,11 +1,9 @@
 // Streams one JSON line per attempt to disk as the run goes, after a header line holding the
 // schema version and the run's config (without secrets). Writes never block the run. Past the
-// rotation size the file is closed as a segment and gzipped beside it (record-files.ts).
-import { closeSync, createWriteStream, openSync, readSync, renameSync, statSync, type WriteStream } from 'node:fs'
-import { once } from 'node:events'
-import { dirname } from 'node:path'
+// rotation size the file is closed as a segment and gzipped beside it (records-writer.ts).
 import type { RunInfo, Sample, Sink } from '../types.js'
-import { compressSegment, nextSegmentNumber, recordFiles, recordLines, segmentPath } from './record-files.js'
+import { recordFiles, recordLines } from './record-files.js'
+import { createRecordsWriter, type RecordsWriter } from './records-writer.js'
 
 export const RECORDS_SCHEMA_VERSION = 1
 
@@ -24,90 +22,32 @@ export interface JsonlSinkOptions {
   rotateBytes?: number
 }
 
-/** The first line of a file, newline included ('' when it has none): the header a resumed run repeats. */
-function firstLine(path: string): string {
-  const fd = openSync(path, 'r')
-  try {
-    const chunk = Buffer.alloc(1 << 16)
-    let text = ''
-    for (let position = 0; ; ) {
-      const read = readSync(fd, chunk, 0, chunk.length, position)
-      if (read === 0) return ''
-      text += chunk.toString('utf8', 0, read)
-      const end = text.indexOf('\n')
-      if (end >= 0) return text.slice(0, end + 1)
-      position += read
-    }
-  } finally {
-    closeSync(fd)
-  }
+/** The header line of a run's records (newline included). */
+export function recordsHeaderLine(run: RunInfo): string {
+  return `${JSON.stringify({ type: 'header', schemaVersion: RECORDS_SCHEMA_VERSION, runId: run.runId, name: run.name, startedAt: run.startedAt, config: run.config })}\n`
 }
 
 export function createJsonlSink(options: JsonlSinkOptions): Sink & { readonly path: string } {
-  let stream: WriteStream | undefined
+  let writer: RecordsWriter | undefined
   let failure: Error | undefined
-  let header = ''
-  let written = 0
-  let nextSegment = 1
-  const compressions: Promise<void>[] = []
-  const rotateBytes = options.rotateBytes !== undefined && options.rotateBytes > 0 ? options.rotateBytes : Number.POSITIVE_INFINITY
-  const fail = (error: Error): void => {
-    if (failure !== undefined) return
-    failure = error
-    options.onFailure?.(error)
-  }
-  // Opened at once (not on the next tick) so the file exists for a rotation right after; an
-  // open that fails is left to the stream, which reports it as an 'error' like a write error.
-  const open = (flags: 'a' | 'w'): WriteStream => {
-    let fd: number | undefined
-    try {
-      fd = openSync(options.path, flags)
-    } catch {
-      fd = undefined
-    }
-    const opened = createWriteStream(options.path, fd === undefined ? { flags, highWaterMark: 1 << 20 } : { fd, highWaterMark: 1 << 20 })
-    opened.on('error', fail)
-    return opened
-  }
-  // The closed file keeps its descriptor through the rename, so its buffered lines land in it.
-  const rotate = (current: WriteStream): void => {
-    const segment = segmentPath(dirname(options.path), nextSegment++, false)
-    try {
-      renameSync(options.path, segment)
-    } catch (error) {
-      fail(error as Error)
-      return
-    }
-    current.end()
-    // A segment that cannot be compressed stays plain, and is read as it is.
-    compressions.push(once(current, 'finish').then(() => compressSegment(segment), () => undefined).catch(() => undefined))
-    stream = open('w')
-    stream.write(header)
-    written = header.length
-  }
-  const write = (current: WriteStream, line: string): void => {
-    current.write(line)
-    written += line.length
-    if (written >= rotateBytes) rotate(current)
+  const writerOptions = {
+    path: options.path,
+    onError: (error: Error) => {
+      failure ??= error
+      options.onFailure?.(error)
+    },
+    ...(options.rotateBytes === undefined ? {} : { rotateBytes: options.rotateBytes }),
   }
   return {
     name: 'jsonl',
     path: options.path,
     async start(run: RunInfo) {
-      nextSegment = nextSegmentNumber(dirname(options.path))
-      if (options.append === true) {
-        header = firstLine(options.path)
-        written = statSync(options.path).size
-        stream = open('a')
-        return
-      }
-      stream = open('w')
-      header = `${JSON.stringify({ type: 'header', schemaVersion: RECORDS_SCHEMA_VERSION, runId: run.runId, name: run.name, startedAt: run.startedAt, config: run.config })}\n`
-      stream.write(header)
-      written = header.length
+      writer = createRecordsWriter(writerOptions)
+      if (options.append === true) writer.resume(recordsHeaderLine(run))
+      else writer.begin(recordsHeaderLine(run))
     },
     record(sample: Sample) {
-      if (stream === undefined) return
+      if (writer === undefined) return
       if (failure !== undefined) {
         if (options.onFailure !== undefined) return
         throw failure
@@ -115,7 +55,7 @@ export function createJsonlSink(options: JsonlSinkOptions): Sink & { readonly pa
       // write() buffers when the disk is slower than the run: the run is never held up.
       const gaps = sample.itlMs
       if (options.keepItl === true || gaps === undefined) {
-        write(stream, `${JSON.stringify(sample)}\n`)
+        writer.write(`${JSON.stringify(sample)}\n`)
         return
       }
       // The gaps are left out for this one synchronous call (JSON.stringify skips undefined)
@@ -127,21 +67,13 @@ export function createJsonlSink(options: JsonlSinkOptions): Sink & { readonly pa
       } finally {
         sample.itlMs = gaps
       }
-      write(stream, line)
+      writer.write(line)
     },
     async stop() {
-      if (stream === undefined) return
-      const closing = stream
-      stream = undefined
-      // A stream that failed is destroyed: it would never finish.
-      if (failure === undefined) {
-        closing.end()
-        await once(closing, 'finish').catch((error: unknown) => {
-          // The 'error' listener has it (and told onFailure); without onFailure it is thrown below.
-          failure ??= error as Error
-        })
-      }
-      await Promise.all(compressions)
+      if (writer === undefined) return
+      const closing = writer
+      writer = undefined
+      await closing.close()
       if (failure !== undefined && options.onFailure === undefined) throw failure
     },
   }

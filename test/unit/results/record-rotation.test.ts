@@ -69,4 +69,30 @@ describe('records rotation', () => {
     await sink.stop?.()
     expect(readdirSync(dir)).toEqual(['records.jsonl'])
   })
+
+  it('a resume after a kill mid-line cuts the torn line, or ends a whole last line, before appending', async () => {
+    for (const [tail, kept] of [['{"requestId":"req-5","outc', 5], [JSON.stringify(sample(5)), 6]] as const) {
+      const dir = mkdtempSync(join(tmpdir(), 'gauntlet-rotation-'))
+      const path = join(dir, 'records.jsonl')
+      await write(path, 0, 5)
+      writeFileSync(path, readFileSync(path, 'utf8') + tail)
+      await write(path, 10, 2, { append: true })
+      const { samples, tornLines } = await readRecords(path)
+      expect(tornLines).toBe(0)
+      expect(samples).toHaveLength(kept + 2)
+      expect(samples.at(-1)?.requestId).toBe('req-11')
+    }
+  })
+
+  it('a resume when the kill came between a rotation and the new file starts records.jsonl with the header', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gauntlet-rotation-'))
+    const path = join(dir, 'records.jsonl')
+    await write(path, 0, 30)
+    const { rmSync } = await import('node:fs')
+    rmSync(path)
+    await write(path, 30, 2, { append: true })
+    expect(JSON.parse(readFileSync(path, 'utf8').split('\n')[0] as string)).toMatchObject({ type: 'header', runId: 'r1' })
+    const { samples } = await readRecords(path)
+    expect(samples.map((s) => s.requestId).slice(-2)).toEqual(['req-30', 'req-31'])
+  })
 })
