@@ -285,6 +285,9 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
   if (options.drift !== undefined) input.driftThresholds = options.drift
   if (baseline !== undefined) input.before = baseline
   const report = analyzeDrill(input)
+  // A resumed drill says so first: its figures cover both parts, its time axis leaves the gap out.
+  const resumedNote = options.resume === undefined ? undefined : summary.notes.find((note) => note.startsWith('resumed from '))
+  if (resumedNote !== undefined) report.notes.unshift(resumedNote)
   const document: DrillDocument = {
     kind: 'drill',
     ...report,
@@ -304,6 +307,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
       timeline: { source: timeline.source, durationMs: timeline.durationMs, phases, tailMs },
       retries: options.retries ?? 'off',
       baselineDir: options.baselineDir === undefined ? null : resolve(options.baselineDir),
+      resumedFrom: options.resume === undefined ? null : resolve(options.resume),
     },
   }
   await writeFileAtomic(join(outDir, 'drill.json'), `${JSON.stringify(document, null, 2)}\n`)

@@ -1,5 +1,9 @@
-// The comparison's sink: what each target's Samples leave behind (per-request values and counts) as TargetData.
-import { ERROR_OUTCOMES, malformedKinds, UNSENT_OUTCOMES } from '../outcomes.js'
+// The comparison's sink: what each target's Samples leave behind as TargetData: the per-request
+// values its bootstrap intervals resample, and the counts of the shared group accumulator
+// (results/accumulate/group.ts), so sent, errors, abandoned and attempts mean what they mean in
+// every summary.
+import { addAttempt, addFinal, newGroup, type Group } from '../accumulate/group.js'
+import { ERROR_OUTCOMES, malformedKinds, outcomeKey, UNSENT_OUTCOMES } from '../outcomes.js'
 import type { Sample, Sink } from '../types.js'
 
 
@@ -16,11 +20,11 @@ export interface TargetData {
   requestCompleted: number[]
   /** True when any attempt's spend was unknown (a model without a price). */
   spendUnknown: boolean
-  /** Logical requests whose final attempt was sent, and of them errors and abandoned. */
+  /** Logical requests whose final attempt was sent, and of them errors and abandoned (from the group accumulator). */
   sent: number
   errors: number
   abandoned: number
-  /** Attempts sent, and of them answered HTTP 429. */
+  /** Attempts sent (from the group accumulator), and of them answered HTTP 429. */
   attempts: number
   rateLimited: number
   /** Malformed-input kind → how the endpoint handled it → final attempts. */
@@ -62,13 +66,14 @@ export interface CompareCollector extends Sink {
  */
 export function createCompareCollector(): CompareCollector {
   const data = emptyTargetData()
+  const group = newGroup()
   const open = new Map<string, { spendUsd: number; sent: boolean }>()
   return {
     name: 'compare',
     record(sample) {
-      addSample(data, open, sample)
+      addSample(data, group, open, sample)
     },
-    data: () => data,
+    data: () => Object.assign(data, { sent: group.sent, errors: group.errors, abandoned: group.abandoned, attempts: group.attempts }),
   }
 }
 
@@ -78,15 +83,15 @@ export function collectTargetData(samples: Iterable<Sample>): TargetData {
   return collector.data()
 }
 
-function addSample(data: TargetData, open: Map<string, { spendUsd: number; sent: boolean }>, sample: Sample): void {
+function addSample(data: TargetData, group: Group, open: Map<string, { spendUsd: number; sent: boolean }>, sample: Sample): void {
   const unsent = UNSENT_OUTCOMES.has(sample.outcome)
   let request = open.get(sample.requestId)
   if (request === undefined) {
     request = { spendUsd: 0, sent: false }
     open.set(sample.requestId, request)
   }
+  addAttempt(group, sample, unsent)
   if (!unsent) {
-    data.attempts++
     request.sent = true
     if (sample.outcome === 'http' && sample.status === 429) data.rateLimited++
   }
@@ -95,6 +100,7 @@ function addSample(data: TargetData, open: Map<string, { spendUsd: number; sent:
   if (sample.willRetry === true) return
 
   open.delete(sample.requestId)
+  addFinal(group, sample, outcomeKey(sample), !unsent, ERROR_OUTCOMES.has(sample.outcome))
   // A request whose earlier attempt was sent keeps its spend even if the retry never went out.
   if (request.sent) {
     data.requestSpendUsd.push(request.spendUsd)
@@ -110,9 +116,6 @@ function addSample(data: TargetData, open: Map<string, { spendUsd: number; sent:
       if (sample.hedged !== true) data.accuracy.wrongUnhedged++
     }
   }
-  data.sent++
-  if (ERROR_OUTCOMES.has(sample.outcome)) data.errors++
-  if (sample.outcome === 'abandoned') data.abandoned++
   if (sample.outcome === 'ok') {
     if (sample.ttftMs !== undefined) data.ttftMs.push(sample.ttftMs)
     if (sample.e2eMs !== undefined) data.e2eMs.push(sample.e2eMs)

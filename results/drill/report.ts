@@ -68,6 +68,8 @@ export interface DrillRunInfo {
   timeline: { source: string; durationMs: number; phases: DrillPhase[]; tailMs: number }
   retries: string
   baselineDir: string | null
+  /** The folder a `drill --resume` continued (null for a drill run in one go). */
+  resumedFrom: string | null
 }
 
 /** The content of `drill.json`. */

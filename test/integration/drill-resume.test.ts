@@ -35,6 +35,10 @@ describe('drill --resume', () => {
     const phaseRequests = Object.values(summary.phases).reduce((sum, phase) => sum + phase.requests, 0)
     expect(phaseRequests).toBe(finals.length)
     expect(drill.phases.length).toBeGreaterThan(3)
+    // The drill's own notes and its terminal summary say it was resumed, and from where.
+    expect(drill.notes[0]).toMatch(/^resumed from /)
+    expect(drill.run.resumedFrom).toBe(out)
+    expect(resumed.stdout).toMatch(/- resumed from .*requests recorded before the stop/)
     // The same drill never killed has exactly the same requests: none lost, none twice.
     const whole = join(mkdtempSync(join(tmpdir(), 'gauntlet-drill-whole-')), 'drill')
     const uninterrupted = await runCli([...FLAGS, '--out', whole], { timeoutMs: 90_000 })

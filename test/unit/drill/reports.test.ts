@@ -90,6 +90,7 @@ function drillDocument(): { document: DrillDocument; summary: Summary } {
       timeline: { source: 'drill.json', durationMs: 3_600_000, phases: PHASES, tailMs: 0 },
       retries: 'sdk',
       baselineDir: null,
+      resumedFrom: null,
     },
   }
   return { document, summary }

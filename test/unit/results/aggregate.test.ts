@@ -1,6 +1,7 @@
 // The summary's figures against hand-computed ground truth from a handful of known samples.
 import { describe, expect, it } from 'vitest'
 import { createAggregator } from '../../../results/aggregate.js'
+import { collectTargetData } from '../../../results/compare/index.js'
 import type { Sample } from '../../../results/types.js'
 
 const INFO = {
@@ -95,5 +96,17 @@ describe('aggregate', () => {
     expect(s.spend.usd).toBe('unknown')
     expect(s.spend.per_1k_requests_usd).toBe('unknown')
     expect(s.notes.join(' ')).toMatch(/unknown/)
+  })
+
+  it('gives compare the same counts as the summary (one accumulator for both)', () => {
+    const data = collectTargetData(SAMPLES)
+    expect({ sent: data.sent, errors: data.errors, abandoned: data.abandoned, attempts: data.attempts }).toEqual({
+      sent: summary.requests.sent,
+      errors: Math.round(summary.errors.rate * summary.requests.sent),
+      abandoned: summary.abandonment.abandoned,
+      attempts: summary.requests.attempts,
+    })
+    expect(data.rateLimited).toBe(1)
+    expect(data.requestSpendUsd.length).toBe(5)
   })
 })
