@@ -19,7 +19,7 @@ import type { RunOptions } from './run.js'
 import { createRunner } from './runner.js'
 import { preparePacer } from './schedules/pacer.js'
 import { startSelfCheck, type SelfCheck } from './self-check.js'
-import { warmHttpClient } from './warm-up.js'
+import { warmEngine } from './warm-up.js'
 
 /** Everything resolved and opened before the run clock starts. */
 export interface PreparedRun {
@@ -80,12 +80,15 @@ export async function runInThread(prepared: PreparedRun): Promise<RunEnd> {
       if (sample.willRetry !== true && sample.outcome !== 'interrupted' && !UNSENT_OUTCOMES.has(sample.outcome)) patience.observe(sample.userId, sample.outcome === 'abandoned')
     }
   }
-  // Before the clock: the pacer's ticker thread starts and the HTTP client is warmed on a local
-  // server of our own, so neither start-up delays the first sends (load/warm-up.ts).
+  // Before the clock: the pacer's ticker thread starts and the engine's hot path (adapter, HTTP
+  // client, attempt, aggregator) is warmed on a local server of our own, so neither start-up
+  // delays the first sends (load/warm-up.ts).
   // (Traffic all due at once never waits: it starts no ticker thread, ~10 MB RSS saved.)
   if (plannedSchedule.lagMeasured && estimate.spanMs > 0) await preparePacer(clock)
   // Only where the first sends can reach a p99 (a one-request run would pay ~10 MB RSS for nothing).
-  if (options.adapter === undefined && clock === systemClock && estimate.requests >= WARM_UP_MIN_REQUESTS) await warmHttpClient()
+  if (options.adapter === undefined && clock === systemClock && estimate.requests >= WARM_UP_MIN_REQUESTS) {
+    await warmEngine({ target: endpoint.adapterTarget, adapter: endpoint.adapter, stream: options.stream ?? true, encoding: endpoint.encoding })
+  }
   // Resumed: the clock picks up where the traffic stopped (open: the first request not yet done
   // is due now; closed: after the last record), so old and new records share one time axis.
   const shiftMs = checkpoint === undefined ? 0 : plannedSchedule.lagMeasured ? estimate.firstOffsetMs / timeScale : checkpoint.lastMs

@@ -1,42 +1,145 @@
-// Warms the HTTP client before a run's clock starts, without touching the endpoint: a few requests
-// to a throwaway loopback server of our own, so undici's parser (WebAssembly, compiled on first use)
-// and its connection code are ready. Without it the first sends of a run pay tens of ms of
-// compilation on the event loop, and at 1,000 req/s that lands in the p99.
-import { createServer } from 'node:http'
+// Warms the engine's hot path before a run's clock starts, without touching the endpoint: a few
+// hundred attempts through an adapter of the run's own kind, pointed at a throwaway loopback
+// server of ours that answers in the vendor's format (streamed or JSON), each sample added to a
+// throwaway aggregator and serialised as the records would be. Without it the first sends of a
+// run go through code V8 has not compiled yet (undici's WebAssembly parser, the adapter's request
+// builder and SSE parser, the attempt, the histograms): at 1,000 req/s the first 20–40 requests
+// queued behind that and made the p99 (bench: reference section, "1,000 streaming req/s").
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { Agent, request } from 'undici'
+import { Agent } from 'undici'
+import { createAdapterFromTarget } from '../adapters/registry.js'
+import type { TargetSpec } from '../adapters/target-spec.js'
+import type { Adapter, ChatRequest } from '../adapters/types.js'
+import { systemClock } from '../core/clock.js'
+import type { EncodingName } from '../core/tokens.js'
+import { createAggregator } from '../results/aggregate.js'
+import { createAbortGroup } from './abort-group.js'
+import { runAttempt } from './attempt.js'
 
-const BODY = 'data: {"choices":[{"delta":{"content":"warm"}}]}\n\ndata: [DONE]\n\n'
+export interface WarmUpOptions {
+  /** The run's endpoint as a target spec (its base URL's path is kept, its origin replaced). */
+  target: TargetSpec
+  /** The run's adapter: its base URL gives the path the warm server is called on. */
+  adapter: Adapter
+  stream: boolean
+  encoding: EncodingName
+  /** Attempts in all, and at once (default 256, 8). */
+  attempts?: number
+  parallel?: number
+}
 
-/** Sends `rounds` rounds of `parallel` streaming-shaped requests to a local server; ms it took. */
-export async function warmHttpClient(rounds = 3, parallel = 4): Promise<number> {
-  const started = performance.now()
-  const server = createServer((req, res) => {
-    req.resume()
-    req.on('end', () => {
-      res.writeHead(200, { 'content-type': 'text/event-stream' })
-      res.write(BODY.slice(0, 20))
-      res.end(BODY.slice(20))
-    })
+const WORDS = ['warm', ' up', ' the', ' engine', ' before', ' the', ' clock', ' starts']
+
+/** OpenAI-style chunks (every adapter but Anthropic's speaks Chat Completions) or Anthropic events. */
+function streamBody(anthropic: boolean): string[] {
+  if (anthropic) {
+    const event = (type: string, data: object): string => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`
+    return [
+      event('message_start', { message: { id: 'warm', type: 'message', role: 'assistant', content: [], model: 'warm', usage: { input_tokens: 8, output_tokens: 1 } } }),
+      event('content_block_start', { index: 0, content_block: { type: 'text', text: '' } }),
+      ...WORDS.map((text) => event('content_block_delta', { index: 0, delta: { type: 'text_delta', text } })),
+      event('content_block_stop', { index: 0 }) + event('message_delta', { delta: { stop_reason: 'end_turn' }, usage: { output_tokens: WORDS.length } }) + event('message_stop', {}),
+    ]
+  }
+  const chunk = (delta: object, finish: string | null, usage?: object): string =>
+    `data: ${JSON.stringify({ id: 'warm', object: 'chat.completion.chunk', model: 'warm', choices: [{ index: 0, delta, finish_reason: finish }], ...(usage === undefined ? {} : { usage }) })}\n\n`
+  return [
+    chunk({ role: 'assistant', content: '' }, null),
+    ...WORDS.map((content) => chunk({ content }, null)),
+    chunk({}, 'stop') + `data: ${JSON.stringify({ id: 'warm', object: 'chat.completion.chunk', model: 'warm', choices: [], usage: { prompt_tokens: 8, completion_tokens: WORDS.length, total_tokens: 8 + WORDS.length } })}\n\ndata: [DONE]\n\n`,
+  ]
+}
+
+function jsonBody(anthropic: boolean): string {
+  const text = WORDS.join('')
+  return JSON.stringify(
+    anthropic
+      ? { id: 'warm', type: 'message', role: 'assistant', model: 'warm', content: [{ type: 'text', text }], stop_reason: 'end_turn', usage: { input_tokens: 8, output_tokens: WORDS.length } }
+      : { id: 'warm', object: 'chat.completion', model: 'warm', choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }], usage: { prompt_tokens: 8, completion_tokens: WORDS.length, total_tokens: 8 + WORDS.length } },
+  )
+}
+
+function answer(req: IncomingMessage, res: ServerResponse): void {
+  const parts: Buffer[] = []
+  req.on('data', (part: Buffer) => parts.push(part))
+  req.on('end', () => {
+    const anthropic = (req.url ?? '').split('?')[0]?.endsWith('/messages') === true
+    const streamed = /"stream"\s*:\s*true/.test(Buffer.concat(parts).toString())
+    if (!streamed) {
+      res.writeHead(200, { 'content-type': 'application/json' })
+      res.end(jsonBody(anthropic))
+      return
+    }
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' })
+    const body = streamBody(anthropic)
+    // Written in a few pieces, so the client parses frames across reads as it will in the run.
+    for (const piece of body.slice(0, -1)) res.write(piece)
+    res.end(body[body.length - 1])
   })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+}
+
+/** The base URL of the run's adapter with the warm server's origin: same path, same builder. */
+function warmBaseUrl(adapterBaseUrl: string, origin: string): string {
+  const path = new URL(adapterBaseUrl).pathname.replace(/\/$/, '')
+  return `${origin}${path}`
+}
+
+
+export interface WarmUpResult {
+  ms: number
+  /** Attempts answered ok (the warm-up stops at the first that is not). */
+  completed: number
+}
+
+/**
+ * Sends `attempts` attempts through an adapter like the run's to a local server.
+ * Never throws: a warm-up that fails costs nothing but its purpose (the run measures as before).
+ */
+export async function warmEngine(options: WarmUpOptions): Promise<WarmUpResult> {
+  const started = performance.now()
+  let completed = 0
+  const attempts = options.attempts ?? 256
+  const parallel = options.parallel ?? 8
+  const server = createServer(answer)
   const agent = new Agent({ connections: parallel })
   try {
-    for (let round = 0; round < rounds; round++) {
-      await Promise.all(
-        Array.from({ length: parallel }, async () => {
-          const response = await request(`${origin}/v1/chat/completions`, { method: 'POST', body: '{"warm":true}', headers: { 'content-type': 'application/json' }, dispatcher: agent })
-          await response.body.text()
-        }),
-      )
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject)
+      server.listen(0, '127.0.0.1', resolve)
+    })
+    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    const spec: TargetSpec = { ...options.target, baseUrl: warmBaseUrl(options.adapter.baseUrl, origin) }
+    // A placeholder key: the run's real key is never sent, not even to our own server.
+    const adapter = createAdapterFromTarget(spec, { apiKey: 'warm-up', requireKey: false, dispatcher: agent })
+    const aggregator = createAggregator({ bucketMs: 1_000, slo: {} })
+    const controller = new AbortController()
+    const group = createAbortGroup(controller.signal)
+    const request: ChatRequest = { model: adapter.model, messages: [{ role: 'user', content: 'Reply with a short answer: warm up?' }], maxOutputTokens: WORDS.length, stream: options.stream }
+    let sent = 0
+    const runStartMs = systemClock.now()
+    const worker = async (): Promise<void> => {
+      while (sent < attempts) {
+        sent++
+        const scheduledAtMs = systemClock.now() - runStartMs
+        const { sample } = await runAttempt({ adapter, request, clock: systemClock, runStartMs, scheduledAtMs, runSignal: controller.signal, abortGroup: group, encoding: options.encoding, requestTimeoutMs: 10_000 })
+        // A failed warm-up attempt means the path does not fit this adapter: stop, do no harm.
+        if (sample.outcome !== 'ok') {
+          sent = attempts
+          return
+        }
+        completed++
+        aggregator.add(sample)
+        JSON.stringify(sample)
+      }
     }
+    await Promise.all(Array.from({ length: parallel }, worker))
   } catch {
-    // A warm-up that fails costs nothing but its purpose: the run measures as before.
+    // As above: nothing of the warm-up reaches the run.
   } finally {
-    await agent.close()
+    await agent.destroy().catch(() => undefined)
     server.closeAllConnections()
     await new Promise((resolve) => server.close(resolve))
   }
-  return performance.now() - started
+  return { ms: performance.now() - started, completed }
 }
