@@ -8,6 +8,7 @@ import { ERROR_OUTCOMES, outcomeKey, UNSENT_OUTCOMES } from '../outcomes.js'
 import type { TimeBucket } from '../summary.js'
 import type { Sample } from '../types.js'
 import { addToLogBins, logBinsOf, logBinsPercentiles, mergeLogBins, type LogBins } from './log-bins.js'
+import { UserBits, UserIndex } from './user-bits.js'
 
 export interface Bucket {
   scheduled: number
@@ -27,7 +28,7 @@ export interface Bucket {
   spendUsd: number
   outputTokens: number
   /** Distinct users of the bucket; dropped (count kept) once the bucket is frozen. */
-  users: Set<string> | undefined
+  users: UserBits | undefined
   activeUsers: number
   phase: string | undefined
 }
@@ -70,7 +71,7 @@ function newBucket(): Bucket {
     inFlightMax: 0,
     spendUsd: 0,
     outputTokens: 0,
-    users: new Set(),
+    users: new UserBits(),
     activeUsers: 0,
     phase: undefined,
   }
@@ -113,7 +114,7 @@ function mergeBuckets(a: Bucket, b: Bucket): Bucket {
   merged.inFlightMax = Math.max(a.inFlightMax, b.inFlightMax)
   merged.spendUsd = a.spendUsd + b.spendUsd
   merged.outputTokens = a.outputTokens + b.outputTokens
-  if (a.users !== undefined && b.users !== undefined) merged.users = new Set([...a.users, ...b.users])
+  if (a.users !== undefined && b.users !== undefined) merged.users = a.users.union(b.users)
   else {
     merged.users = undefined
     merged.activeUsers = Math.max(a.users?.size ?? a.activeUsers, b.users?.size ?? b.activeUsers)
@@ -174,6 +175,7 @@ function bucketRow(bucket: Bucket, t: number): TimeBucket {
 export function createTimeSeries(firstBucketMs: number): TimeSeries {
   let bucketMs = firstBucketMs
   let buckets: Bucket[] = []
+  const userIndex = new UserIndex()
 
   const widen = (): void => {
     const pairs: Bucket[] = []
@@ -211,7 +213,7 @@ export function createTimeSeries(firstBucketMs: number): TimeSeries {
     const key = outcomeKey(sample)
     bucket.byOutcome.set(key, (bucket.byOutcome.get(key) ?? 0) + 1)
     bucket.scheduled++
-    if (!UNSENT_OUTCOMES.has(sample.outcome) && bucket.users !== undefined) bucket.users.add(sample.userId)
+    if (!UNSENT_OUTCOMES.has(sample.outcome) && bucket.users !== undefined) bucket.users.add(userIndex.numberOf(sample.userId))
     if (sample.outcome === 'dropped') bucket.dropped++
     else if (sample.outcome === 'lost-demand') bucket.lostDemand++
     if (ERROR_OUTCOMES.has(sample.outcome)) bucket.errors++
