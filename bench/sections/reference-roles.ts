@@ -1,8 +1,10 @@
 // The reference section's own process roles, each run in a fresh process: the engine (`run()`)
 // against a mock, its samples read into the same figures as the reference client's, and the
-// pacer run (a warm-up, a closed run for the CPU per request, then the open model at a rate).
+// pacer run (a warm-up, a closed run for the CPU per request, then the open model at a rate), and
+// the pacer's peer: a bare undici client paced by setTimeout at the same rate.
+import { Agent, request } from 'undici'
 import { run, type RunOptions } from '../../load/run.js'
-import { benchRequest, benchTarget, countOutcomes, lazyRequests, sampleSink, warmEngine } from '../lib/engine.js'
+import { benchRequest, benchTarget, countOutcomes, lazyRequests, sampleSink, warmEngine, wireRequest } from '../lib/engine.js'
 import { cpuSeconds, sendResult } from '../lib/processes.js'
 import { createRoundCollector, type ClientRound, type Expected, type ReferenceMode, type RequestTiming } from '../lib/reference-client.js'
 import { CPU_USERS, PACER_WARMUP_REQUESTS, SHORT_TOKENS } from './reference-settings.js'
@@ -98,6 +100,8 @@ export interface PacerRound {
   closed: MeasuredRun
   /** Open model at the rate, right after, in the same process. */
   open: MeasuredRun
+  /** The bare undici client at the same rate, in a process of its own (bareOpenRole). */
+  bare?: MeasuredRun
 }
 
 /**
@@ -139,4 +143,44 @@ export async function pacerRole(options: PacerOptions): Promise<void> {
   const closed = await measure(closedSchedule, options.closedRequests, () => 0)
   const open = await measure({ type: 'open', timeScale: 1 }, Math.round(options.ratePerSecond * options.durationS), (index) => (index * 1000) / options.ratePerSecond)
   sendResult({ closed, open } satisfies PacerRound)
+}
+
+/**
+ * The pacer's peer, in a fresh process of its own: the least a Node client does to send the same
+ * requests at the same rate — undici `request()` on one Agent, each send timed by setTimeout, the
+ * JSON answer parsed, nothing recorded. Warmed like the engine (the same closed warm-up, 32 at a
+ * time), then the open model at the rate: its CPU ÷ its wall time is what the requests cost at
+ * that rate with one wake-up each, the floor the engine's pacer is judged against.
+ */
+export async function bareOpenRole(options: PacerOptions): Promise<void> {
+  const wire = wireRequest(options.url, { stream: false, outputTokens: SHORT_TOKENS })
+  const agent = new Agent({ connections: CPU_USERS })
+  let completed = 0
+  let failed = 0
+  const send = async (): Promise<void> => {
+    try {
+      const response = await request(wire.url, { method: 'POST', headers: wire.headers, body: wire.body, dispatcher: agent })
+      const text = await response.body.text()
+      if (response.statusCode === 200 && JSON.parse(text) !== null) completed++
+      else failed++
+    } catch {
+      failed++
+    }
+  }
+  for (let left = PACER_WARMUP_REQUESTS; left > 0; left -= CPU_USERS) await Promise.all(Array.from({ length: Math.min(CPU_USERS, left) }, send))
+  completed = 0
+  failed = 0
+  const count = Math.round(options.ratePerSecond * options.durationS)
+  const cpuBefore = process.cpuUsage()
+  const startedAt = performance.now()
+  const pending: Promise<void>[] = []
+  for (let index = 0; index < count; index++) {
+    const waitMs = startedAt + (index * 1000) / options.ratePerSecond - performance.now()
+    if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs))
+    pending.push(send())
+  }
+  await Promise.all(pending)
+  const open: MeasuredRun = { cpuS: cpuSeconds(process.cpuUsage(cpuBefore)), wallS: (performance.now() - startedAt) / 1000, completed, failed }
+  await agent.close()
+  sendResult(open)
 }

@@ -26,7 +26,7 @@ import { sectionCommand, type BenchContext, type Section, type SectionOutcome } 
 import type { ClientRate } from './raw-rate.js'
 import { pacerShare, runOptionsHaveWorkers } from './reference-figures.js'
 import { referenceReport, type PairRun, type Party, type Python } from './reference-report.js'
-import { engineRole, pacerRole, type EngineOptions, type EngineRound, type PacerRound } from './reference-roles.js'
+import { bareOpenRole, engineRole, pacerRole, type EngineOptions, type EngineRound, type MeasuredRun, type PacerRound } from './reference-roles.js'
 import { CPU_USERS, EXACT, OPEN_RATE_PER_S, PACER_GOAL_CORES, PACER_RATE_PER_S, RSS_GOAL_MB, SHORT_TOKENS, STREAM_LENGTH_MS, STREAM_TOKENS, WORKERS_USERS } from './reference-settings.js'
 
 const execFileAsync = promisify(execFile)
@@ -137,6 +137,11 @@ async function runSection(context: BenchContext): Promise<SectionOutcome> {
   try {
     bareRssMb = await bareNodeRssMb()
     const oneRequestScript = await buildOneRequestScript()
+    // Both mocks warmed first by a throwaway reference run, unmeasured: otherwise whichever client
+    // goes first in round 1 meets a mock process V8 has not compiled yet (it cost that client's
+    // e2e p99 ~30 ms at 1,000 req/s).
+    await runReference(python, exactMock.url, { type: 'closed', users: 128 }, 256, { ...EXACT, stream: true, outputTokens: STREAM_TOKENS, firstWave: 128 }, 120_000)
+    await runReference(python, instantMock.url, { type: 'open', ratePerSecond: OPEN_RATE_PER_S }, OPEN_RATE_PER_S, instantStream, 120_000)
     for (let round = 1; round <= context.rounds; round++) {
       // 1. Exact timing, closed model: both clients against the same mock, order alternating.
       for (const plan of streamPlans) {
@@ -179,11 +184,12 @@ async function runSection(context: BenchContext): Promise<SectionOutcome> {
       for (const measure of round % 2 === 1 ? cpuParties : [...cpuParties].reverse()) await measure()
       // 4. The pacer at 200 req/s, non-streaming.
       const pacer = await runClientRole<PacerRound>('reference-pacer', { url: instantMock.url, ratePerSecond: PACER_RATE_PER_S, durationS: pacerS, closedRequests: pacerClosedRequests }, (pacerS + 180) * 1000)
-      pacerRounds.push(pacer)
+      const bare = await runClientRole<MeasuredRun>('reference-pacer-bare', { url: instantMock.url, ratePerSecond: PACER_RATE_PER_S, durationS: pacerS, closedRequests: pacerClosedRequests }, (pacerS + 180) * 1000)
+      pacerRounds.push({ ...pacer, bare })
       const share = pacerShare(pacer.open, pacer.closed.cpuS / pacer.closed.completed)
       context.log(
         `reference pacer round ${round}: closed ${perRequestText(pacer.closed.cpuS, pacer.closed.completed)} per request; open ${pacer.open.completed} ok, ` +
-          `${share.totalCores.toFixed(3)} cores in total, ${share.requestCores.toFixed(3)} the requests' own, ${share.pacerCores.toFixed(3)} beyond`,
+          `${share.totalCores.toFixed(3)} cores in total, ${share.requestCores.toFixed(3)} the requests' own, ${share.pacerCores.toFixed(3)} beyond; bare undici at the rate ${(bare.cpuS / bare.wallS).toFixed(3)} cores`,
       )
       // 5. One request, records written, in a fresh process.
       const outDir = await mkdtemp(join(await scratchDir(), 'reference-one-'))
@@ -215,6 +221,6 @@ export const referenceSection: Section = {
   id: 'reference',
   title: 'Reference: the engine beside an independent client',
   goal: `TTFT and ITL p99 error ≤ 1.2× an independent reference client's at 128 and 1,000 streams, e2e p99 ≤ 2× at 1,000 req/s; CPU per request ≤ 2× autocannon; pacer ≤ ${PACER_GOAL_CORES} core at 200 req/s; ≤ ${RSS_GOAL_MB} MB RSS for a one-request run`,
-  roles: { 'reference-engine': engineRole, 'reference-pacer': pacerRole },
+  roles: { 'reference-engine': engineRole, 'reference-pacer': pacerRole, 'reference-pacer-bare': bareOpenRole },
   run: runSection,
 }
