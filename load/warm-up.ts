@@ -8,6 +8,9 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { Agent } from 'undici'
+import { anthropicCodec } from '../adapters/mock/anthropic.js'
+import { openaiCodec } from '../adapters/mock/openai.js'
+import { isFailure } from '../adapters/mock/protocol.js'
 import { createAdapterFromTarget } from '../adapters/registry.js'
 import type { TargetSpec } from '../adapters/target-spec.js'
 import type { Adapter, ChatRequest } from '../adapters/types.js'
@@ -30,52 +33,41 @@ export interface WarmUpOptions {
 }
 
 const WORDS = ['warm', ' up', ' the', ' engine', ' before', ' the', ' clock', ' starts']
+const INPUT_TOKENS = 8
 
-/** OpenAI-style chunks (every adapter but Anthropic's speaks Chat Completions) or Anthropic events. */
-function streamBody(anthropic: boolean): string[] {
-  if (anthropic) {
-    const event = (type: string, data: object): string => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`
-    return [
-      event('message_start', { message: { id: 'warm', type: 'message', role: 'assistant', content: [], model: 'warm', usage: { input_tokens: 8, output_tokens: 1 } } }),
-      event('content_block_start', { index: 0, content_block: { type: 'text', text: '' } }),
-      ...WORDS.map((text) => event('content_block_delta', { index: 0, delta: { type: 'text_delta', text } })),
-      event('content_block_stop', { index: 0 }) + event('message_delta', { delta: { stop_reason: 'end_turn' }, usage: { output_tokens: WORDS.length } }) + event('message_stop', {}),
-    ]
-  }
-  const chunk = (delta: object, finish: string | null, usage?: object): string =>
-    `data: ${JSON.stringify({ id: 'warm', object: 'chat.completion.chunk', model: 'warm', choices: [{ index: 0, delta, finish_reason: finish }], ...(usage === undefined ? {} : { usage }) })}\n\n`
-  return [
-    chunk({ role: 'assistant', content: '' }, null),
-    ...WORDS.map((content) => chunk({ content }, null)),
-    chunk({}, 'stop') + `data: ${JSON.stringify({ id: 'warm', object: 'chat.completion.chunk', model: 'warm', choices: [], usage: { prompt_tokens: 8, completion_tokens: WORDS.length, total_tokens: 8 + WORDS.length } })}\n\ndata: [DONE]\n\n`,
-  ]
-}
-
-function jsonBody(anthropic: boolean): string {
-  const text = WORDS.join('')
-  return JSON.stringify(
-    anthropic
-      ? { id: 'warm', type: 'message', role: 'assistant', model: 'warm', content: [{ type: 'text', text }], stop_reason: 'end_turn', usage: { input_tokens: 8, output_tokens: WORDS.length } }
-      : { id: 'warm', object: 'chat.completion', model: 'warm', choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }], usage: { prompt_tokens: 8, completion_tokens: WORDS.length, total_tokens: 8 + WORDS.length } },
-  )
-}
-
+/**
+ * Answers as the mock does, through the mock's own protocol codecs (adapters/mock/openai.ts and
+ * anthropic.ts: request parsing and framing, no tokenizer), so the warm-up bytes are the vendor
+ * formats the rest of the project speaks. Usage is always included: an answer without it would
+ * make the attempt load the tokenizer to estimate tokens.
+ */
 function answer(req: IncomingMessage, res: ServerResponse): void {
   const parts: Buffer[] = []
   req.on('data', (part: Buffer) => parts.push(part))
   req.on('end', () => {
-    const anthropic = (req.url ?? '').split('?')[0]?.endsWith('/messages') === true
-    const streamed = /"stream"\s*:\s*true/.test(Buffer.concat(parts).toString())
-    if (!streamed) {
+    const codec = (req.url ?? '').split('?')[0]?.endsWith('/messages') === true ? anthropicCodec : openaiCodec
+    let parsed: ReturnType<typeof codec.parse> | undefined
+    try {
+      parsed = codec.parse(JSON.parse(Buffer.concat(parts).toString()))
+    } catch {
+      parsed = undefined
+    }
+    if (parsed === undefined || isFailure(parsed)) {
+      res.writeHead(400, { 'content-type': 'application/json' })
+      res.end('{}')
+      return
+    }
+    const framer = codec.framer({ id: 'warm', model: parsed.model, created: 0, inputTokens: INPUT_TOKENS, cachedInputTokens: 0, cacheWriteInputTokens: 0, includeUsage: true })
+    if (!parsed.stream) {
       res.writeHead(200, { 'content-type': 'application/json' })
-      res.end(jsonBody(anthropic))
+      res.end(framer.body(WORDS.join(''), 'stop', WORDS.length))
       return
     }
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' })
-    const body = streamBody(anthropic)
-    // Written in a few pieces, so the client parses frames across reads as it will in the run.
-    for (const piece of body.slice(0, -1)) res.write(piece)
-    res.end(body[body.length - 1])
+    // Written in pieces, so the client parses frames across reads as it will in the run.
+    res.write(framer.start())
+    for (const word of WORDS) res.write(framer.token(JSON.stringify(word)))
+    res.end(framer.end('stop', WORDS.length, false))
   })
 }
 
@@ -84,7 +76,6 @@ function warmBaseUrl(adapterBaseUrl: string, origin: string): string {
   const path = new URL(adapterBaseUrl).pathname.replace(/\/$/, '')
   return `${origin}${path}`
 }
-
 
 export interface WarmUpResult {
   ms: number

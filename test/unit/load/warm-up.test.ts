@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest'
 import { createAdapterFromTarget } from '../../../adapters/registry.js'
 import type { TargetSpec } from '../../../adapters/target-spec.js'
+import { tokenizerLoads } from '../../../core/tokens.js'
 import { warmEngine } from '../../../load/warm-up.js'
 
 const openHandles = (): number => process.getActiveResourcesInfo().filter((kind) => kind === 'TCPServerWrap' || kind === 'TCPSocketWrap').length
@@ -20,9 +21,12 @@ describe('warmEngine', () => {
     for (const stream of [true, false]) {
       it(`${target.adapter}, ${stream ? 'streamed' : 'JSON'}: every attempt answered by its own server, nothing left open`, async () => {
         const handlesBefore = openHandles()
+        const loadsBefore = tokenizerLoads().length
         const adapter = createAdapterFromTarget(target, { apiKey: 'test', requireKey: false })
         const result = await warmEngine({ target, adapter, stream, encoding: 'o200k_base', attempts: 24, parallel: 3 })
         expect(result.completed).toBe(24)
+        // Every warm answer carries usage, so the warm-up never loads the tokenizer (~85 MB).
+        expect(tokenizerLoads().length).toBe(loadsBefore)
         expect(result.ms).toBeLessThan(5_000)
         // Closed sockets are released on the next turns.
         await new Promise((resolve) => setTimeout(resolve, 50))

@@ -94,6 +94,24 @@ describe('the time series', () => {
     }
   })
 
+  it('counts distinct users per row exactly across the buckets a wide row merges', () => {
+    const series = createTimeSeries(1_000)
+    // Second s has users u<s> and u<s+1>: two per bucket, eleven distinct in any ten seconds.
+    for (let second = 0; second < 200; second++) {
+      for (const user of [second, second + 1]) series.add(sample(second * 1_000 + 100, { requestId: `r${second}-${user}`, userId: `u${user}`, ttftMs: 5, e2eMs: 9 }))
+    }
+    expect(series.rows().every((row) => row.active_users === 2)).toBe(true)
+    const wide = series.rows(10_000)
+    expect(wide).toHaveLength(20)
+    // The last 2 min stay exact: 11 distinct users in each 10 s row.
+    for (const row of wide.slice(-11)) expect(row.active_users).toBe(11)
+    // Frozen buckets kept only their counts: a merged row reads at least any one bucket's.
+    for (const row of wide.slice(0, 8)) {
+      expect(row.active_users).toBeGreaterThanOrEqual(2)
+      expect(row.active_users).toBeLessThanOrEqual(11)
+    }
+  })
+
   it('doubles its width past MAX_BUCKETS with every count kept, and rows of a multiple merge exactly', () => {
     const series = createTimeSeries(1_000)
     const seconds = 3_000
