@@ -34,6 +34,7 @@ export function startSelfCheck(): SelfCheck {
         eventLoopDelayP99Ms: ms(histogram.percentile(99)),
         eventLoopDelayMaxMs: ms(histogram.max),
         cpuCores: Math.round(((cpu.user + cpu.system) / 1000 / wallMs) * 1000) / 1000,
+        watchedMs: Math.round(wallMs),
         workers: extra.workers ?? 1,
         pacer: {
           waits: pacer.waits - pacerStart.waits,

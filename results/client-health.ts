@@ -11,6 +11,12 @@ export const SATURATED_LOOP_DELAY_MS = 50
 /** CPU per event loop past which the client, not the endpoint, may be the bottleneck. */
 export const BUSY_CPU_PER_LOOP = 0.7
 export const SATURATED_CPU_PER_LOOP = 0.9
+/**
+ * CPU share is judged only over at least this long a run: a run of a few requests spends its
+ * short life compiling code and opening connections (a one-request run of 17 ms measured 133 %
+ * of a core), which says nothing about the load the client can carry.
+ */
+export const MIN_WATCH_FOR_CPU_MS = 1000
 /** Open-model sends later than this at p99 mean the schedule was not kept. */
 export const LATE_SENDS_P99_MS = 10
 
@@ -26,8 +32,10 @@ export function judgeClientHealth(figures: ClientHealthFigures): ClientHealth {
   }
   if (loopP99 > SATURATED_LOOP_DELAY_MS) raise('saturated')
   else if (loopP99 > BUSY_LOOP_DELAY_MS) raise('busy')
-  if (cpuPerLoop >= SATURATED_CPU_PER_LOOP) raise('saturated')
-  else if (cpuPerLoop >= BUSY_CPU_PER_LOOP) raise('busy')
+  if (cpuJudged(figures)) {
+    if (cpuPerLoop >= SATURATED_CPU_PER_LOOP) raise('saturated')
+    else if (cpuPerLoop >= BUSY_CPU_PER_LOOP) raise('busy')
+  }
   if (verdict !== 'ok') {
     warnings.push(
       `the client was ${verdict === 'saturated' ? 'the bottleneck' : 'busy'}: event-loop delay p99 ${round(loopP99, 1)} ms, ${round(cpuPerLoop * 100, 0)} % of a core per event loop; ` +
@@ -48,6 +56,11 @@ export function judgeClientHealth(figures: ClientHealthFigures): ClientHealth {
   const distorted = verdict === 'ok' ? [] : [...LATENCY_FROM_SCHEDULE]
   if (lag !== null && lag > LATE_SENDS_P99_MS && !distorted.includes('ttft_ms')) distorted.push('ttft_ms', 'e2e_ms')
   return { ...figures, verdict, warnings, distorted }
+}
+
+/** False when the run was too short for its CPU share to mean anything (see MIN_WATCH_FOR_CPU_MS). */
+export function cpuJudged(figures: Pick<ClientHealthFigures, 'watchedMs'>): boolean {
+  return figures.watchedMs === undefined || figures.watchedMs >= MIN_WATCH_FOR_CPU_MS
 }
 
 function round(value: number, digits: number): number {

@@ -97,6 +97,12 @@ export interface ClientHealthFigures {
   eventLoopDelayMaxMs: number | null
   /** Client CPU (user + system) ÷ wall time: 1.0 is one core, the whole of one event loop. */
   cpuCores: number
+  /**
+   * How long the self-check watched, ms (the longest worker's). CPU over a shorter window than
+   * MIN_WATCH_FOR_CPU_MS is mostly start-up (compiling, first connections) and is not judged.
+   * Absent in summaries written before it was recorded.
+   */
+  watchedMs?: number
   /** Worker threads or processes the traffic ran on (1: one event loop). */
   workers: number
   pacer: { waits: number; wakeups: number; yieldMs: number }

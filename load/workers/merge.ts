@@ -63,6 +63,7 @@ export function combineClients(clients: readonly ClientHealthFigures[], workers:
     eventLoopDelayP99Ms: worst((client) => client.eventLoopDelayP99Ms),
     eventLoopDelayMaxMs: worst((client) => client.eventLoopDelayMaxMs),
     cpuCores: round(total((client) => client.cpuCores), 3),
+    ...watched(clients),
     workers,
     pacer: {
       waits: total((client) => client.pacer.waits),
@@ -72,6 +73,12 @@ export function combineClients(clients: readonly ClientHealthFigures[], workers:
     tokenizerLoads: clients.flatMap((client) => client.tokenizerLoads),
     scheduleLagP99Ms,
   }
+}
+
+/** The longest worker's watch; absent when a worker's figures predate it. */
+function watched(clients: readonly ClientHealthFigures[]): { watchedMs?: number } {
+  if (clients.length === 0 || clients.some((client) => client.watchedMs === undefined)) return {}
+  return { watchedMs: Math.max(...clients.map((client) => client.watchedMs ?? 0)) }
 }
 
 /**

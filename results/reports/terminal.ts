@@ -3,6 +3,7 @@ import type { LiveFigures } from './live-view.js'
 import { accuracyLines } from '../accuracy/terminal-lines.js'
 import { cachingLine, conversationLines } from '../conversations/terminal-lines.js'
 import type { LatencyMetric, Summary } from '../summary.js'
+import { cpuJudged } from '../client-health.js'
 import { formatCount, formatDuration, formatMsValue, formatNumber, formatPercent, formatUsd, table } from './format.js'
 
 const LATENCY_ROWS: [LatencyMetric, string][] = [
@@ -54,6 +55,7 @@ export function renderTerminalSummary(summary: Summary, options: { outDir?: stri
     lines.push(
       `client      ${client.verdict === 'ok' ? 'ok' : client.verdict.toUpperCase()}: event-loop delay p99 ${loop}, ${formatPercent(client.cpuCores)} of a core` +
         (client.workers > 1 ? ` over ${client.workers} workers` : '') +
+        (cpuJudged(client) ? '' : ` (over ${formatNumber(client.watchedMs ?? 0)} ms: too short to judge)`) +
         (distorted.size > 0 ? '; * = may be distorted by the client itself (see notes)' : ''),
     )
   }

@@ -40,10 +40,23 @@ describe('client self-check', () => {
     expect(client?.workers).toBe(1)
     expect(client?.eventLoopDelayP99Ms).not.toBeNull()
     expect(client?.cpuCores).toBeGreaterThan(0)
+    expect(client?.watchedMs).toBeGreaterThan(0)
     expect(client?.pacer.waits).toBeGreaterThan(0)
     // The mock reports usage: the tokenizer is never loaded inside the run.
     expect(client?.tokenizerLoads).toEqual([])
     expect(summary.tokens.estimated_share).toBe(0)
+  })
+
+  it('a one-request run is not called a bottleneck for its start-up CPU', async () => {
+    const { summary } = await run({
+      traffic: { type: 'requests', requests: requests(1, 0) },
+      target: `openai-compatible:gpt-4o-mini@${mock.openaiBaseUrl}`,
+      outDir: null,
+      patience: 'off',
+    })
+    expect(summary.client?.watchedMs).toBeLessThan(1000)
+    expect(summary.client?.verdict).toBe('ok')
+    expect(summary.notes.some((note) => note.includes('the client was'))).toBe(false)
   })
 
   it('a blocked event loop is caught and the latency figures are marked', async () => {

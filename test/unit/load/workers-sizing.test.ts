@@ -72,11 +72,12 @@ describe('workers: N', () => {
   })
 
   it('combines self-checks: CPU summed, event-loop delay the worst worker’s', () => {
-    const figures = (cpu: number, p99: number): ClientHealthFigures => ({
+    const figures = (cpu: number, p99: number, watchedMs = 5000): ClientHealthFigures => ({
       eventLoopDelayP50Ms: p99 / 4,
       eventLoopDelayP99Ms: p99,
       eventLoopDelayMaxMs: p99 * 2,
       cpuCores: cpu,
+      watchedMs,
       workers: 1,
       pacer: { waits: 1, wakeups: 2, yieldMs: 0.5 },
       tokenizerLoads: [],
@@ -84,5 +85,7 @@ describe('workers: N', () => {
     })
     const combined = combineClients([figures(0.5, 2), figures(0.75, 30)], 2, 3)
     expect(combined).toMatchObject({ cpuCores: 1.25, eventLoopDelayP99Ms: 30, eventLoopDelayMaxMs: 60, workers: 2, pacer: { waits: 2, wakeups: 4, yieldMs: 1 }, scheduleLagP99Ms: 3 })
+    // The run lasted as long as its longest worker watched.
+    expect(combineClients([figures(0.5, 2, 800), figures(0.5, 2, 1200)], 2, null).watchedMs).toBe(1200)
   })
 })

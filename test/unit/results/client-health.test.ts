@@ -39,6 +39,19 @@ describe('judgeClientHealth', () => {
     }
   })
 
+  it('CPU share over a run shorter than a second is reported, not judged', () => {
+    // A one-request run of 17 ms measured 133 % of a core: start-up, not load.
+    const short = judgeClientHealth({ ...quiet, cpuCores: 1.33, watchedMs: 17 })
+    expect(short.verdict).toBe('ok')
+    expect(short.warnings).toEqual([])
+    expect(short.distorted).toEqual([])
+    expect(judgeClientHealth({ ...quiet, cpuCores: 1.33, watchedMs: 1000 }).verdict).toBe('saturated')
+    // Summaries written before watchedMs keep their verdicts.
+    expect(judgeClientHealth({ ...quiet, cpuCores: 1.33 }).verdict).toBe('saturated')
+    // A late event loop is judged however short the run.
+    expect(judgeClientHealth({ ...quiet, eventLoopDelayP99Ms: 60, watchedMs: 17 }).verdict).toBe('saturated')
+  })
+
   it('a tokenizer load inside the run is named with its time and pause', () => {
     const health = judgeClientHealth({ ...quiet, tokenizerLoads: [{ atMs: 12_300, durationMs: 800 }] })
     expect(health.warnings).toEqual([expect.stringContaining('tokenizer loaded mid-run at 12.3 s')])
