@@ -4,8 +4,39 @@
 //   encode() ─► compressed base64 (HdrHistogram V2, readable by other HDR tools) ─► decodeHistogram()
 //
 // The pure-JS build of hdr-histogram-js is used: the WASM one needs an async init and an explicit
-// destroy() per histogram, and recording is not our hot path.
-import * as hdr from 'hdr-histogram-js'
+// destroy() per histogram, and recording is not our hot path. Its modules are loaded one by one
+// (the package's index also loads the WASM build, ~10 MB of a small run's memory): the histogram
+// classes at first use, the V2 encoding (and pako, its browser fallback) at the first encode/decode.
+import { createRequire } from 'node:module'
+import type * as hdr from 'hdr-histogram-js'
+
+type HistogramClass = new (lowestDiscernibleValue: number, highestTrackableValue: number, numberOfSignificantValueDigits: number) => hdr.Histogram
+interface HdrModules {
+  constructorFromBucketSize(bitBucketSize: 'packed' | 64): HistogramClass
+}
+interface HdrEncoding {
+  /** The V2 compressed base64 of a JS histogram (the method the module adds to JsHistogram). */
+  encode(histogram: hdr.Histogram): string
+  decompress(data: Uint8Array): Uint8Array
+  doDecode(data: Uint8Array, bitBucketSize?: 64, minBarForHighestTrackableValue?: number): hdr.Histogram
+}
+
+const requireHdr = createRequire(import.meta.url)
+let modules: HdrModules | undefined
+let encoding: HdrEncoding | undefined
+
+function hdrModules(): HdrModules {
+  modules ??= requireHdr('hdr-histogram-js/dist/JsHistogramFactory.js') as HdrModules
+  return modules
+}
+
+function hdrEncoding(): HdrEncoding {
+  if (encoding === undefined) {
+    const loaded = requireHdr('hdr-histogram-js/dist/JsHistogram.encoding.js') as Omit<HdrEncoding, 'encode'>
+    encoding = { ...loaded, encode: (histogram) => (histogram as hdr.Histogram & { encodeIntoCompressedBase64(): string }).encodeIntoCompressedBase64() }
+  }
+  return encoding
+}
 
 const MICROS_PER_MS = 1000
 /** 1 h in µs; histograms grow past it on their own (autoResize). */
@@ -52,14 +83,10 @@ export interface LatencyHistogramOptions {
 }
 
 function newHdr(options: LatencyHistogramOptions = {}): hdr.Histogram {
-  return hdr.build({
-    bitBucketSize: options.packed === true ? 'packed' : 64,
-    autoResize: true,
-    lowestDiscernibleValue: 1,
-    highestTrackableValue: INITIAL_HIGHEST_US,
-    numberOfSignificantValueDigits: options.significantDigits ?? SIGNIFICANT_DIGITS,
-    useWebAssembly: false,
-  })
+  const Histogram = hdrModules().constructorFromBucketSize(options.packed === true ? 'packed' : 64)
+  const histogram = new Histogram(1, INITIAL_HIGHEST_US, options.significantDigits ?? SIGNIFICANT_DIGITS)
+  histogram.autoResize = true
+  return histogram
 }
 
 function toMicros(ms: number): number {
@@ -107,7 +134,7 @@ function wrap(histogram: hdr.Histogram, exact: ExactStats | undefined): LatencyH
       return (stats === undefined ? histogram.getValueAtPercentile(0) : stats.minUs) / MICROS_PER_MS
     },
     encode() {
-      return hdr.encodeIntoCompressedBase64(histogram)
+      return hdrEncoding().encode(histogram)
     },
   }
   if (stats !== undefined) exactStats.set(wrapped, stats)
@@ -122,7 +149,8 @@ export function createLatencyHistogram(options: LatencyHistogramOptions = {}): L
 export function decodeHistogram(text: string): LatencyHistogram {
   let decoded: hdr.Histogram
   try {
-    decoded = hdr.decodeFromCompressedBase64(text, 64, false)
+    const { decompress, doDecode } = hdrEncoding()
+    decoded = doDecode(decompress(Buffer.from(text.trim(), 'base64')), 64)
   } catch (error) {
     throw new RangeError(`not an encoded HDR histogram: ${error instanceof Error ? error.message : String(error)}`)
   }

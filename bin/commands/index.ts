@@ -1,36 +1,41 @@
-// Registers every subcommand. Each command module exports `register(program, setExitCode)`; only
+// Registers the subcommands. Each command module exports `register(program, setExitCode)`; only
 // this file imports the commands, and they import no command (shared code: ../cli-helpers.ts,
 // ../run-options.ts, ../exit-codes.ts).
+//
+// A command's module is imported only when that command runs: `gauntlet run` loads the run's code
+// and not esbuild (k6), autocannon (probe), the proxy or the drill, which kept a one-request run's
+// memory at twice its own. Top-level help, an unknown word or no word at all registers every one.
 import type { Command } from 'commander'
 import type { SetExitCode } from '../exit-codes.js'
-import { register as registerCompare } from './compare.js'
-import { register as registerDrill } from './drill.js'
-import { register as registerExport } from './export.js'
-import { register as registerForecast } from './forecast.js'
-import { register as registerK6 } from './k6.js'
-import { register as registerMerge } from './merge.js'
-import { register as registerMock } from './mock.js'
-import { register as registerProbe } from './probe.js'
-import { register as registerProxy } from './proxy.js'
-import { register as registerRun } from './run.js'
-import { register as registerSweep } from './sweep.js'
-import { getTrafficCommand, register as registerTraffic } from './traffic.js'
-import { registerMutate } from './traffic-mutate.js'
-import { registerFromFiles } from './traffic-from-files.js'
 
-export function registerCommands(program: Command, setExitCode: SetExitCode): void {
-  registerRun(program, setExitCode)
-  registerCompare(program, setExitCode)
-  registerDrill(program, setExitCode)
-  registerSweep(program, setExitCode)
-  registerForecast(program, setExitCode)
-  registerTraffic(program, setExitCode)
-  registerMutate(getTrafficCommand(program), setExitCode)
-  registerFromFiles(getTrafficCommand(program), setExitCode)
-  registerMock(program, setExitCode)
-  registerProxy(program, setExitCode)
-  registerProbe(program, setExitCode)
-  registerK6(program, setExitCode)
-  registerMerge(program, setExitCode)
-  registerExport(program, setExitCode)
+type Register = (program: Command, setExitCode: SetExitCode) => void
+
+/** Command name → how to load its registration (`traffic` carries its subcommands). */
+const COMMANDS: Record<string, () => Promise<Register[]>> = {
+  run: async () => [(await import('./run.js')).register],
+  compare: async () => [(await import('./compare.js')).register],
+  drill: async () => [(await import('./drill.js')).register],
+  sweep: async () => [(await import('./sweep.js')).register],
+  forecast: async () => [(await import('./forecast.js')).register],
+  traffic: async () => {
+    const [traffic, mutate, fromFiles] = await Promise.all([import('./traffic.js'), import('./traffic-mutate.js'), import('./traffic-from-files.js')])
+    return [
+      traffic.register,
+      (program, setExitCode) => mutate.registerMutate(traffic.getTrafficCommand(program), setExitCode),
+      (program, setExitCode) => fromFiles.registerFromFiles(traffic.getTrafficCommand(program), setExitCode),
+    ]
+  },
+  mock: async () => [(await import('./mock.js')).register],
+  proxy: async () => [(await import('./proxy.js')).register],
+  probe: async () => [(await import('./probe.js')).register],
+  k6: async () => [(await import('./k6.js')).register],
+  merge: async () => [(await import('./merge.js')).register],
+  export: async () => [(await import('./export.js')).register],
+}
+
+/** Every command names itself in `program`'s help; `argv` (process.argv) picks the one to load. */
+export async function registerCommands(program: Command, setExitCode: SetExitCode, argv?: readonly string[]): Promise<void> {
+  const word = argv?.slice(2).find((arg) => !arg.startsWith('-'))
+  const names = word !== undefined && word in COMMANDS ? [word] : Object.keys(COMMANDS)
+  for (const name of names) for (const register of await (COMMANDS[name] as () => Promise<Register[]>)()) register(program, setExitCode)
 }

@@ -12,8 +12,11 @@
 //   punctuation                digit                      ("INV-" | "4123")
 //   non-space + "\n"           anything but \r \n / and blank ("...\n" | "  return x")
 //
-// so count(prompt) = Σ count(fragment). Fragments are counted once per encoding (`warmPrompts`,
-// run lazily on first use); afterwards synthesis only adds cached integers. What is counted:
+// so count(prompt) = Σ count(fragment). Every fragment's count per encoding ships in
+// prompt-token-counts.ts (written by the tokenizer itself: test/unit/load/prompt-token-counts.test.ts
+// checks it and rewrites it with UPDATE_PROMPT_COUNTS=1), so generating traffic never loads tiktoken
+// (~70 MB, a second of CPU); a fragment missing from it (an edited text) is counted by the
+// tokenizer, once per encoding. Synthesis then only adds cached integers. What is counted:
 // `countTokens(content)` of the single user message, i.e. the message text with o200k_base (or
 // cl100k_base) and no chat framing; a vendor's reported input adds a few framing tokens.
 import type { ChatMessage } from '../../adapters/types.js'
@@ -21,6 +24,7 @@ import { createRandom, type Random } from '../../core/random.js'
 import { countTokens, DEFAULT_ENCODING, type EncodingName } from '../../core/tokens.js'
 import type { PromptSpec } from '../../core/traffic-types.js'
 import { TASK_TEXTS, type LineSpec, type TaskText } from './prompt-texts.js'
+import { PROMPT_TOKEN_COUNTS } from './prompt-token-counts.js'
 
 /** Tasks with their own text; any other task name is synthesised as `chat`. */
 export const PROMPT_TASKS = ['summarize-document', 'write-email', 'chat', 'rag-answer', 'extract-table', 'code-assist'] as const
@@ -56,10 +60,32 @@ interface Rendered {
 
 let tokenizerCalls = 0
 const compiled = new Map<EncodingName, Map<string, CompiledTask>>()
+/** Set while `countPromptFragments` runs: every fragment counted by the tokenizer, the table bypassed. */
+let recording: Map<string, number> | undefined
 
 function count(text: string, encoding: EncodingName): number {
+  if (recording === undefined) {
+    const known = PROMPT_TOKEN_COUNTS[encoding].get(text)
+    if (known !== undefined) return known
+  }
   tokenizerCalls++
-  return countTokens(text, encoding)
+  const tokens = countTokens(text, encoding)
+  recording?.set(text, tokens)
+  return tokens
+}
+
+/**
+ * Every fragment of every task with its count from the tokenizer itself (the shipped table not
+ * consulted): what prompt-token-counts.ts must hold for `encoding`.
+ */
+export function countPromptFragments(encoding: EncodingName): Map<string, number> {
+  recording = new Map()
+  try {
+    for (const [key, text] of Object.entries(TASK_TEXTS)) compileTask(key, text, encoding)
+    return recording
+  } finally {
+    recording = undefined
+  }
 }
 
 /** How many times this module has run the tokenizer (tests check the send path adds none). */

@@ -1,4 +1,5 @@
 // HDR latency histograms against ground truth: known value sets, merge of halves, encode/decode.
+import * as hdr from 'hdr-histogram-js'
 import { describe, expect, it } from 'vitest'
 import { createRandom } from '../../../core/random.js'
 import { createLatencyHistogram, decodeHistogram, merge, type LatencyHistogram } from '../../../results/histogram.js'
@@ -159,6 +160,18 @@ describe('encode / decodeHistogram', () => {
     expectWithinPrecision(merged.mean, 5_000.5)
     // re-encoding the merge keeps it
     expect(decodeHistogram(merged.encode()).percentile(99)).toBe(whole.percentile(99))
+  })
+
+  it('speaks the package’s own V2 format both ways (we load its modules one by one)', () => {
+    const ours = filled(oneToTenThousand)
+    const readByPackage = hdr.decodeFromCompressedBase64(ours.encode(), 64, false)
+    expect(readByPackage.totalCount).toBe(10_000)
+    expect(readByPackage.getValueAtPercentile(99) / 1000).toBe(ours.percentile(99))
+    const theirs = hdr.build({ bitBucketSize: 64, numberOfSignificantValueDigits: 3, useWebAssembly: false })
+    for (const value of oneToTenThousand) theirs.recordValue(value * 1000)
+    const readByUs = decodeHistogram(hdr.encodeIntoCompressedBase64(theirs))
+    expect(readByUs.count).toBe(10_000)
+    expect(readByUs.percentile(50)).toBe(theirs.getValueAtPercentile(50) / 1000)
   })
 
   it('round-trips an empty histogram and refuses garbage', () => {
