@@ -11,7 +11,8 @@
 // headers or idle-body timeout → ADAPTER_TIMEOUT; Exchange.abort or the post's signal →
 // ADAPTER_ABORTED (the runner knows whether that was a patient user giving up or Ctrl-C).
 import type { IncomingHttpHeaders } from 'node:http'
-import { getGlobalDispatcher, type Dispatcher } from 'undici'
+import type { Dispatcher } from 'undici'
+import { getGlobalDispatcher } from '../core/undici.js'
 import { AdapterError, UserError } from '../core/errors.js'
 import { createStatusError, mapTransportError, redactUrl, scrubAdapterError, scrubSecrets } from './http-errors.js'
 import type { HttpTransport, JsonPost, StreamParser, WireProtocol } from './protocol.js'

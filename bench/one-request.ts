@@ -25,6 +25,13 @@ export interface OneRequestRound {
   recordsBytes: number
 }
 
+/** The same through the built CLI (`gauntlet run`, generated traffic, report.html too): the user's path. */
+export interface CliOneRequestRound {
+  ok: number
+  peakRssMb: number
+  reportWritten: boolean
+}
+
 const options = JSON.parse(process.argv[2] ?? '{}') as OneRequestOptions
 const beforeRssMb = process.memoryUsage().rss / 2 ** 20
 const result = await run({

@@ -8,7 +8,8 @@
 // Owns the lifecycle (listen, counters, close) and the verbs the control API (`control.ts`) drives.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
-import { Agent, type Dispatcher } from 'undici'
+import type { Dispatcher } from 'undici'
+import { Agent } from '../core/undici.js'
 import { systemClock, type Clock } from '../core/clock.js'
 import { UserError } from '../core/errors.js'
 import { createFaultSet, type FaultSetControls } from './fault-set.js'

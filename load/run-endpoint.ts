@@ -1,6 +1,6 @@
 // A run's endpoint: the HTTP client, the embedded mock or the chaos proxy started in-process when
 // asked, the adapter and the price it is charged at; then the estimated spend stated and confirmed.
-import { Agent } from 'undici'
+import { Agent } from '../core/undici.js'
 import type { Adapter } from '../adapters/types.js'
 import { createAdapterFromTarget, defaultBaseUrl } from '../adapters/registry.js'
 import { isLoopbackUrl, mockEndpointTarget, type TargetSpec } from '../adapters/target.js'

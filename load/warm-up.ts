@@ -7,7 +7,7 @@
 // queued behind that and made the p99 (bench: reference section, "1,000 streaming req/s").
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { Agent } from 'undici'
+import { Agent } from '../core/undici.js'
 import { anthropicCodec } from '../adapters/mock/anthropic.js'
 import { openaiCodec } from '../adapters/mock/openai.js'
 import { isFailure } from '../adapters/mock/protocol.js'

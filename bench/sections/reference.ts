@@ -13,12 +13,12 @@
 // reference-report.ts the rows and notes, reference-settings.ts and reference-figures.ts the fixed
 // settings and the pure arithmetic.
 import { execFile } from 'node:child_process'
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
 import { promisify } from 'node:util'
 import { wireRequest } from '../lib/engine.js'
 import { readTcpCounters, tcpDelta } from '../lib/netstat.js'
-import type { OneRequestRound } from '../one-request.js'
+import type { CliOneRequestRound, OneRequestRound } from '../one-request.js'
 import { BUNDLE_PATH, runClientRole, runClientScript, runTimed, startServerRole, whichBinary, type ServerHandle } from '../lib/processes.js'
 import { parseReferenceOutput, referenceArgs, referenceFigures, type ClientRound, type Expected, type ReferenceMode } from '../lib/reference-client.js'
 import { scratchDir } from '../lib/scratch.js'
@@ -67,6 +67,19 @@ async function bareNodeRssMb(): Promise<number> {
   return Number(stdout) / 1024
 }
 
+/**
+ * The user's own path: `gauntlet run` of one generated request (the built CLI, dist/), records and
+ * report written; peak RSS from the process itself at exit.
+ */
+async function cliOneRequest(url: string, outDir: string): Promise<CliOneRequestRound> {
+  const hook = 'data:text/javascript,process.on("exit",()=>process.stderr.write("MAXRSS_KB "+process.resourceUsage().maxRSS+"\\n"))'
+  const args = ['--import', hook, resolve('dist', 'bin', 'gauntlet.js'), 'run', '--target', `openai:gpt-4o-mini@${url}/v1`, '--shape', `rate=1,input=32,output=${SHORT_TOKENS},duration=1s`]
+  args.push('--max-requests', '1', '--patience', 'off', '--out', outDir, '--quiet')
+  const { stdout, stderr } = await execFileAsync(process.execPath, args, { timeout: 120_000, env: { ...process.env, NODE_OPTIONS: '' } })
+  const kb = Number(/MAXRSS_KB (\d+)/.exec(stderr)?.[1] ?? Number.NaN)
+  return { ok: /1 sent, 1 ok/.test(stdout) ? 1 : 0, peakRssMb: kb / 1024, reportWritten: await stat(join(outDir, 'report.html')).then(() => true, () => false) }
+}
+
 function perRequestText(cpuS: number | null, requests: number): string {
   return cpuS === null ? '?' : `${((cpuS / requests) * 1e6).toFixed(1)} µs`
 }
@@ -110,6 +123,7 @@ async function runSection(context: BenchContext): Promise<SectionOutcome> {
   const engine: { key: string; round: number; result: EngineRound }[] = []
   const autocannon: ClientRate[] = []
   const oneRequest: OneRequestRound[] = []
+  const cliOneRequests: CliOneRequestRound[] = []
   const pacerRounds: PacerRound[] = []
   let bareRssMb = Number.NaN
   const engineRun = (options: Omit<EngineOptions, 'url'>, url: string): Promise<EngineRound> => {
@@ -197,6 +211,9 @@ async function runSection(context: BenchContext): Promise<SectionOutcome> {
         const one = await runClientScript<OneRequestRound>(oneRequestScript, [JSON.stringify({ url: instantMock.url, outDir, outputTokens: SHORT_TOKENS })], 120_000)
         oneRequest.push(one)
         context.log(`reference one-request round ${round}: ${one.ok} ok, peak RSS ${one.peakRssMb.toFixed(0)} MB (${one.beforeRssMb.toFixed(0)} MB before run()), records ${one.recordsBytes} B`)
+        const cli = await cliOneRequest(instantMock.url, join(outDir, 'cli'))
+        cliOneRequests.push(cli)
+        context.log(`reference one-request CLI round ${round}: ${cli.ok} ok, peak RSS ${cli.peakRssMb.toFixed(0)} MB, report ${cli.reportWritten ? 'written' : 'missing'}`)
       } finally {
         await rm(outDir, { recursive: true, force: true })
       }
@@ -214,7 +231,7 @@ async function runSection(context: BenchContext): Promise<SectionOutcome> {
     await exactMock.stop()
     await instantMock.stop()
   }
-  return referenceReport({ python, pairs, engine, autocannon, oneRequest, pacerRounds, bareRssMb, workersAvailable, plans: { streamPlans, steadyPlans, steadyS, perUser128, perUser1000, openS, cpuRunS, pacerS, pacerClosedRequests } })
+  return referenceReport({ python, pairs, engine, autocannon, oneRequest, cliOneRequests, pacerRounds, bareRssMb, workersAvailable, plans: { streamPlans, steadyPlans, steadyS, perUser128, perUser1000, openS, cpuRunS, pacerS, pacerClosedRequests } })
 }
 
 export const referenceSection: Section = {

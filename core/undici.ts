@@ -1,0 +1,16 @@
+// undici's Agent and global dispatcher, loaded from their own modules. The package's index also
+// loads fetch, WebSocket, EventSource, the cache and mock agents and the interceptors, ~9 MB of a
+// small run's memory the engine never uses. The paths are undici 7's (package-lock pins it);
+// test/unit/core/undici.test.ts checks they are the classes the index exports.
+import { createRequire } from 'node:module'
+import type { Agent as UndiciAgent, Dispatcher } from 'undici'
+
+const requireUndici = createRequire(import.meta.url)
+
+export const Agent = requireUndici('undici/lib/dispatcher/agent.js') as typeof UndiciAgent
+export type Agent = UndiciAgent
+
+/** undici's global dispatcher (the same one `import { getGlobalDispatcher } from 'undici'` gives). */
+export function getGlobalDispatcher(): Dispatcher {
+  return (requireUndici('undici/lib/global.js') as { getGlobalDispatcher(): Dispatcher }).getGlobalDispatcher()
+}
