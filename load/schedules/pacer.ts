@@ -3,7 +3,6 @@
 // fraction of a millisecond, so sends land within microseconds of their schedule while I/O keeps
 // flowing and the client burns no core between sends. A clock other than the system's (tests)
 // sleeps on its own timers instead.
-import { setImmediate as yieldToLoop } from 'node:timers/promises'
 import { systemClock, type Clock } from '../../core/clock.js'
 import { createTicker, type Ticker } from './ticker.js'
 
@@ -81,9 +80,21 @@ export async function waitUntil(clock: Clock, dueMs: number, signal: AbortSignal
   remaining = dueMs - clock.now()
   if (remaining <= 0 || signal.aborted) return
   const yieldStart = performance.now()
-  while (remaining > 0 && !signal.aborted) {
-    await yieldToLoop()
-    remaining = dueMs - clock.now()
-  }
+  await yieldUntil(clock, dueMs, signal)
   stats.yieldMs += performance.now() - yieldStart
+}
+
+/**
+ * setImmediate until `dueMs`, so I/O callbacks run between checks: one promise for the whole
+ * stretch rather than one per turn of the loop (the promise form of setImmediate made the yield
+ * loop a sixth of all the client's allocation at 1,000 req/s, and with it GC pauses in the tail).
+ */
+function yieldUntil(clock: Clock, dueMs: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const check = (): void => {
+      if (dueMs - clock.now() <= 0 || signal.aborted) resolve()
+      else setImmediate(check)
+    }
+    setImmediate(check)
+  })
 }
