@@ -1,7 +1,7 @@
 // A run's lifecycle in this thread: its signals (Ctrl-C, the time limit and its grace), a resumed
 // run's earlier records counted, the clock started, the runner driven, progress reported.
 import { setMaxListeners } from 'node:events'
-import { validateAnswer } from '../chaos/inputs/validate-answer.js'
+import type { validateAnswer } from '../chaos/inputs/validate-answer.js'
 import { classifyHandling } from '../chaos/inputs/classify.js'
 import { systemClock } from '../core/clock.js'
 import { formatDuration } from '../core/format.js'
@@ -94,6 +94,7 @@ export async function runInThread(prepared: PreparedRun): Promise<RunEnd> {
   const shiftMs = checkpoint === undefined ? 0 : plannedSchedule.lagMeasured ? estimate.firstOffsetMs / timeScale : checkpoint.lastMs
   const runStartMs = (options.runStart === undefined ? clock.now() : await options.runStart()) - shiftMs
   proxy?.startTimeline(runStartMs)
+  let validator: typeof validateAnswer | undefined
   const runnerOptions: Parameters<typeof createRunner>[0] = {
     adapter: endpoint.adapter,
     requests: traffic.requests(),
@@ -113,7 +114,11 @@ export async function runInThread(prepared: PreparedRun): Promise<RunEnd> {
     encoding: endpoint.encoding,
     requestTimeoutMs: options.requestTimeoutMs === undefined ? DEFAULT_REQUEST_TIMEOUT_MS : options.requestTimeoutMs,
     stream: options.stream ?? true,
-    validateAnswer: (text, schema) => validateAnswer(text, schema).valid,
+    // The answer checker (and zod under it) is loaded by the first answer that has a schema.
+    validateAnswer: async (text, schema) => {
+      validator ??= (await import('../chaos/inputs/validate-answer.js')).validateAnswer
+      return validator(text, schema).valid
+    },
     classifyHandling,
   }
   if (options.history !== undefined) runnerOptions.history = options.history

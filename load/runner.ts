@@ -51,7 +51,7 @@ export interface RunnerOptions {
   stream: boolean
   phaseAt?: (elapsedMs: number) => string | undefined
   /** Extraction tasks: does the answer parse and match the schema? */
-  validateAnswer?: (text: string, schema: Record<string, unknown>) => boolean
+  validateAnswer?: (text: string, schema: Record<string, unknown>) => boolean | Promise<boolean>
   /** Malformed inputs: how the endpoint handled it. */
   classifyHandling?: (sample: Sample) => string
   targetLabel?: string
@@ -183,7 +183,7 @@ export function createRunner(options: RunnerOptions): Runner {
       }
       budget.settle(worstCaseUsd, spent ?? 0)
       if (keepText && sample.outcome === 'ok' && result.text !== undefined && request.responseSchema !== undefined && job.turn <= 1) {
-        sample.answerValid = options.validateAnswer?.(result.text, request.responseSchema) ?? false
+        sample.answerValid = (await options.validateAnswer?.(result.text, request.responseSchema)) ?? false
       }
       if (request.expected !== undefined && sample.outcome === 'ok' && result.text !== undefined && job.turn <= 1) {
         const score = scoreAnswer(result.text, request.expected)

@@ -1,6 +1,7 @@
 // Workload presets (peak hour, working day, weekend) and the JSON model file that edits them.
-import { z } from 'zod'
+import type { z } from 'zod'
 import { UserError } from '../../core/errors.js'
+import { lazySchema } from '../../core/zod.js'
 import { normalizeCurve, WEEKEND_CURVE, WORKDAY_CURVE } from './diurnal.js'
 import { WEEKDAYS, type PopulationParameters, type Weekday } from './population.js'
 import { checkTaskMix, DEFAULT_TASK_MIX, type TaskMix, type TaskProfile } from './tasks.js'
@@ -84,66 +85,69 @@ export function getPreset(name: string): WorkloadPreset {
 
 // ---------------------------------------------------------------- model file
 
-const positive = z.number({ error: 'must be a number > 0' }).positive({ error: 'must be a number > 0' })
-const nonNegative = z.number({ error: 'must be a number ≥ 0' }).nonnegative({ error: 'must be a number ≥ 0' })
-const curve = z.array(nonNegative, { error: 'must be a list of 24 numbers ≥ 0' }).length(24, { error: 'must have exactly 24 hourly weights' })
-const wholeNumber = z.number({ error: 'must be a whole number ≥ 0' }).int({ error: 'must be a whole number ≥ 0' }).nonnegative({ error: 'must be a whole number ≥ 0' })
-const tokenDistribution = z.strictObject({
-  median: positive,
-  sigma: nonNegative,
-  min: z.number({ error: 'must be an integer ≥ 0' }).int({ error: 'must be an integer ≥ 0' }).nonnegative({ error: 'must be an integer ≥ 0' }),
-  max: z.number({ error: 'must be an integer ≥ 1' }).int({ error: 'must be an integer ≥ 1' }).positive({ error: 'must be an integer ≥ 1' }),
-})
+/** The model file's schema, built at the first model file (zod is loaded then, not with the presets). */
+const modelSchema = lazySchema((z) => {
+  const positive = z.number({ error: 'must be a number > 0' }).positive({ error: 'must be a number > 0' })
+  const nonNegative = z.number({ error: 'must be a number ≥ 0' }).nonnegative({ error: 'must be a number ≥ 0' })
+  const curve = z.array(nonNegative, { error: 'must be a list of 24 numbers ≥ 0' }).length(24, { error: 'must have exactly 24 hourly weights' })
+  const wholeNumber = z.number({ error: 'must be a whole number ≥ 0' }).int({ error: 'must be a whole number ≥ 0' }).nonnegative({ error: 'must be a whole number ≥ 0' })
+  const tokenDistribution = z.strictObject({
+    median: positive,
+    sigma: nonNegative,
+    min: z.number({ error: 'must be an integer ≥ 0' }).int({ error: 'must be an integer ≥ 0' }).nonnegative({ error: 'must be an integer ≥ 0' }),
+    max: z.number({ error: 'must be an integer ≥ 1' }).int({ error: 'must be an integer ≥ 1' }).positive({ error: 'must be an integer ≥ 1' }),
+  })
 
-const modelSchema = z.strictObject({
-  startDay: z.enum(WEEKDAYS as [Weekday, ...Weekday[]], { error: `must be one of ${WEEKDAYS.join(', ')}` }).optional(),
-  startHourUtc: z.union([z.number().min(0).max(23.99), z.literal('busiest')], { error: "must be an hour 0–23 or 'busiest'" }).optional(),
-  durationHours: positive.max(24 * 14, { error: 'must be at most 336 (two weeks)' }).optional(),
-  burstinessCv: positive.optional(),
-  population: z
-    .strictObject({
-      employees: z.number({ error: 'must be a whole number ≥ 1' }).int({ error: 'must be a whole number ≥ 1' }).positive({ error: 'must be a whole number ≥ 1' }).optional(),
-      timeZones: z
-        .array(z.strictObject({ utcOffsetHours: z.number({ error: 'must be hours from UTC, -12 to 14' }).min(-12, { error: 'must be hours from UTC, -12 to 14' }).max(14, { error: 'must be hours from UTC, -12 to 14' }), share: positive }), {
-          error: 'must be a list of {utcOffsetHours, share}',
-        })
-        .min(1, { error: 'must list at least one time zone' })
-        .optional(),
-      adoption: z.number({ error: 'must be a share in (0, 1]' }).gt(0, { error: 'must be a share in (0, 1]' }).max(1, { error: 'must be a share in (0, 1]' }).optional(),
-      queriesPerDay: positive.optional(),
-      workingDays: z.array(z.enum(WEEKDAYS as [Weekday, ...Weekday[]], { error: `must be one of ${WEEKDAYS.join(', ')}` })).optional(),
-      workdayCurve: curve.optional(),
-      weekendCurve: curve.optional(),
-      weekendActivity: nonNegative.optional(),
-      userActivityCv: nonNegative.optional(),
-    })
-    .optional(),
-  taskMix: z
-    .record(
-      z.string(),
-      z.strictObject({
-        weight: nonNegative,
-        input: tokenDistribution.optional(),
-        output: tokenDistribution.optional(),
-        maxOutputTokens: z.number({ error: 'must be a whole number ≥ 1' }).int({ error: 'must be a whole number ≥ 1' }).positive({ error: 'must be a whole number ≥ 1' }).optional(),
-        prefix: z
-          .strictObject({
-            systemTokens: wholeNumber,
-            systemVariants: wholeNumber.optional(),
-            documentTokens: wholeNumber.optional(),
-            documents: wholeNumber.optional(),
-            documentsPerRequest: wholeNumber.optional(),
+  return z.strictObject({
+    startDay: z.enum(WEEKDAYS as [Weekday, ...Weekday[]], { error: `must be one of ${WEEKDAYS.join(', ')}` }).optional(),
+    startHourUtc: z.union([z.number().min(0).max(23.99), z.literal('busiest')], { error: "must be an hour 0–23 or 'busiest'" }).optional(),
+    durationHours: positive.max(24 * 14, { error: 'must be at most 336 (two weeks)' }).optional(),
+    burstinessCv: positive.optional(),
+    population: z
+      .strictObject({
+        employees: z.number({ error: 'must be a whole number ≥ 1' }).int({ error: 'must be a whole number ≥ 1' }).positive({ error: 'must be a whole number ≥ 1' }).optional(),
+        timeZones: z
+          .array(z.strictObject({ utcOffsetHours: z.number({ error: 'must be hours from UTC, -12 to 14' }).min(-12, { error: 'must be hours from UTC, -12 to 14' }).max(14, { error: 'must be hours from UTC, -12 to 14' }), share: positive }), {
+            error: 'must be a list of {utcOffsetHours, share}',
           })
+          .min(1, { error: 'must list at least one time zone' })
           .optional(),
-        conversation: z.strictObject({ turns: tokenDistribution, thinkMs: tokenDistribution, followUp: tokenDistribution }).optional(),
-        agent: z.strictObject({ calls: tokenDistribution, toolMs: tokenDistribution, toolResult: tokenDistribution, callOutput: tokenDistribution }).optional(),
-      }),
-      { error: 'must be an object of task name -> {weight, input, output, maxOutputTokens}' },
-    )
-    .optional(),
+        adoption: z.number({ error: 'must be a share in (0, 1]' }).gt(0, { error: 'must be a share in (0, 1]' }).max(1, { error: 'must be a share in (0, 1]' }).optional(),
+        queriesPerDay: positive.optional(),
+        workingDays: z.array(z.enum(WEEKDAYS as [Weekday, ...Weekday[]], { error: `must be one of ${WEEKDAYS.join(', ')}` })).optional(),
+        workdayCurve: curve.optional(),
+        weekendCurve: curve.optional(),
+        weekendActivity: nonNegative.optional(),
+        userActivityCv: nonNegative.optional(),
+      })
+      .optional(),
+    taskMix: z
+      .record(
+        z.string(),
+        z.strictObject({
+          weight: nonNegative,
+          input: tokenDistribution.optional(),
+          output: tokenDistribution.optional(),
+          maxOutputTokens: z.number({ error: 'must be a whole number ≥ 1' }).int({ error: 'must be a whole number ≥ 1' }).positive({ error: 'must be a whole number ≥ 1' }).optional(),
+          prefix: z
+            .strictObject({
+              systemTokens: wholeNumber,
+              systemVariants: wholeNumber.optional(),
+              documentTokens: wholeNumber.optional(),
+              documents: wholeNumber.optional(),
+              documentsPerRequest: wholeNumber.optional(),
+            })
+            .optional(),
+          conversation: z.strictObject({ turns: tokenDistribution, thinkMs: tokenDistribution, followUp: tokenDistribution }).optional(),
+          agent: z.strictObject({ calls: tokenDistribution, toolMs: tokenDistribution, toolResult: tokenDistribution, callOutput: tokenDistribution }).optional(),
+        }),
+        { error: 'must be an object of task name -> {weight, input, output, maxOutputTokens}' },
+      )
+      .optional(),
+  })
 })
 
-export type WorkloadModelFile = z.infer<typeof modelSchema>
+export type WorkloadModelFile = z.infer<ReturnType<typeof modelSchema>>
 
 function pathText(path: readonly PropertyKey[]): string {
   let text = ''
@@ -157,7 +161,7 @@ function pathText(path: readonly PropertyKey[]): string {
  * The mix given replaces the preset's mix.
  */
 export function applyModelFile(preset: WorkloadPreset, json: unknown, file: string): WorkloadPreset {
-  const result = modelSchema.safeParse(json)
+  const result = modelSchema().safeParse(json)
   if (!result.success) {
     const issue = result.error.issues[0] as z.core.$ZodIssue
     const detail =

@@ -2,7 +2,10 @@
 import { describe, expect, it } from 'vitest'
 import { buildPriceTable, formatReport, serializePriceTable } from '../../../adapters/pricing/build-table.js'
 import type { CuratedModel } from '../../../adapters/pricing/curated-models.js'
-import { priceTableSchema } from '../../../adapters/pricing/schema.js'
+import bundledTable from '../../../adapters/pricing/prices.json' with { type: 'json' }
+import { priceSchemas } from '../../../adapters/pricing/schema.js'
+
+const { priceTableSchema } = priceSchemas()
 
 const sources = [
   { name: 'litellm', asOf: '2025-10-21' },
@@ -12,6 +15,14 @@ const sources = [
 function build(litellm: Record<string, unknown>, genaiModels: Record<string, unknown>[], curated: CuratedModel[]) {
   return buildPriceTable({ litellm, genai: [{ id: 'acme', models: genaiModels }], curated, sources, asOf: '2026-07-25' })
 }
+
+describe('the shipped table', () => {
+  // A run trusts prices.json as shipped (zod is not loaded for it): this is its check.
+  it('matches the price table schema', () => {
+    const parsed = priceTableSchema.safeParse(bundledTable)
+    expect(parsed.success ? [] : parsed.error.issues).toEqual([])
+  })
+})
 
 describe('buildPriceTable', () => {
   it('marks agreeing sources and converts per-token prices to per million', () => {
