@@ -6,6 +6,7 @@
 import { fork, spawn, type ChildProcess } from 'node:child_process'
 import { accessSync, constants } from 'node:fs'
 import { cpus, loadavg, totalmem } from 'node:os'
+import { basename, dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 export const BUNDLE_PATH = fileURLToPath(import.meta.url)
@@ -98,10 +99,23 @@ export function runClientRole<T>(role: string, options: unknown, timeoutMs: numb
   return awaitResult<T>(forkChild(role, options), role, timeoutMs, onProgress)
 }
 
-/** The same for a script bundled on its own (not a role of this bundle), e.g. to measure its memory alone. */
-export function runClientScript<T>(path: string, args: readonly string[], timeoutMs: number): Promise<T> {
-  const child = fork(path, [...args], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, NODE_OPTIONS: '' } })
-  return awaitResult<T>(child, path, timeoutMs)
+/**
+ * The same for a script bundled on its own (`buildStandaloneScript`, not a role of this bundle), to
+ * measure its memory without the bench's other sections; BENCH_EXEC_ARGV applies to it as `name`.
+ */
+export function runClientScript<T>(path: string, args: readonly string[], timeoutMs: number, onProgress?: (line: string) => void): Promise<T> {
+  const name = basename(path, '.mjs')
+  const child = fork(path, [...args], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: execArgvFor(name), env: { ...process.env, NODE_OPTIONS: '' } })
+  return awaitResult<T>(child, name, timeoutMs, onProgress)
+}
+
+/** bench/NAME.ts bundled alone, beside the bench bundle (so its packages resolve from node_modules). */
+export async function buildStandaloneScript(name: string): Promise<string> {
+  const outfile = join(dirname(BUNDLE_PATH), `${name}.mjs`)
+  // Imported here, not at the top: every role process loads this bundle, and esbuild would add to their memory.
+  const { build } = await import('esbuild')
+  await build({ entryPoints: [resolve('bench', `${name}.ts`)], bundle: true, platform: 'node', format: 'esm', packages: 'external', outfile, logLevel: 'warning' })
+  return outfile
 }
 
 function awaitResult<T>(child: ChildProcess, name: string, timeoutMs: number, onProgress?: (line: string) => void): Promise<T> {

@@ -1,15 +1,14 @@
 // Section 4, memory: the engine's RSS sampled over a long run (1M requests, closed model, no think
 // time, non-streaming) against the `instant` mock. Goal: at most 200 MB, and flat — a run's
 // memory must not grow with its length (records stream to disk, summaries are histograms).
-import { run } from '../../load/run.js'
-import { benchRequest, benchTarget, lazyRequests, sampleSink } from '../lib/engine.js'
-import { runClientRole, sendProgress, sendResult, startServerRole } from '../lib/processes.js'
+import type { MemoryRound, RssPoint } from '../memory-engine.js'
+
+export type { RssPoint } from '../memory-engine.js'
+import { buildStandaloneScript, runClientScript, startServerRole } from '../lib/processes.js'
 import type { Row } from '../lib/report.js'
 import { sectionCommand, type BenchContext, type Section, type SectionOutcome } from '../lib/section.js'
 import { slope, spread } from '../lib/stats.js'
-
-const OUTPUT_TOKENS = 16
-const SAMPLE_EVERY_MS = 500
+import { MEMORY_OUTPUT_TOKENS as OUTPUT_TOKENS, SAMPLE_EVERY_MS } from '../memory-settings.js'
 
 /** Why the goal is missed, from diagnostic runs (not re-measured by `make bench`). */
 const MEMORY_CAUSES = [
@@ -17,24 +16,6 @@ const MEMORY_CAUSES = [
   'The live heap (2M requests, --expose-gc, 2026-12-04): 17 MB at the start, 30 MB at 390k requests, 54 MB at 1.64M, 20 MB once `run()` returned. What grows is the time series\' last 2 min of raw TTFT/e2e values (results/accumulate/timeseries.ts, ≈ 19 bytes per request, exact per-bucket percentiles); buckets older than 2 min are frozen into 0.1 % log bins, so the growth stops at 2 min of run time whatever the run\'s length: a 3M-request run (BENCH_MEMORY_REQUESTS=3000000 BENCH_MEMORY_MAX_S=260, before the fix below) rose to 115 MB live at 120 s and then held 113–120 MB to the end (RSS 267–281 MB), i.e. flat after the window. A 1M-request run here lasts < 2 min, so the growth row measures the window filling, not a leak.',
   'Fixed 2026-12-04: each open bucket kept its distinct users in a Set of strings (10,000 bench users: 320 kB per bucket, ≈ 38 MB over 120 buckets, the larger part of the live heap, found with a heap snapshot); buckets now keep one bit per user (results/accumulate/user-bits.ts): live heap at 1.5M requests 115 → ≈ 50 MB, and the engine\'s closed-model rate here 13.6k → 17–19k requests/s. Left: the 115 MB bench-process baseline and GC headroom; at real LLM rates (≤ 1,000 requests/s) the 2-min window holds ≤ 120k values (≈ 2 MB).',
 ]
-
-interface MemoryOptions {
-  url: string
-  requests: number
-  users: number
-  maxDurationS: number
-}
-
-/** One reading: seconds since the run started, requests completed, then MB: RSS, V8 heap used, V8 heap total, external (ArrayBuffers, WASM). */
-export type RssPoint = [seconds: number, completed: number, rssMb: number, heapUsedMb: number, heapTotalMb: number, externalMb: number]
-
-export interface MemoryRound {
-  requests: number
-  completed: number
-  failed: number
-  durationS: number
-  points: RssPoint[]
-}
 
 export interface MemoryFigures {
   peakRssMb: number
@@ -64,54 +45,6 @@ export function memoryFigures(points: readonly RssPoint[]): MemoryFigures {
   }
 }
 
-async function engineRole(options: MemoryOptions): Promise<void> {
-  // No tokenizer warm-up: a run loads it only when an answer lacks usage, and the mock reports usage.
-  let completed = 0
-  let failed = 0
-  const points: RssPoint[] = []
-  let startedAt = 0
-  let timer: NodeJS.Timeout | undefined
-  let lastProgress = 0
-  // With --expose-gc (BENCH_EXEC_ARGV), each reading follows a full collection: the live heap, to
-  // tell a leak from collector slack. Off by default: it changes what it measures.
-  const collect = (globalThis as { gc?: () => void }).gc
-  const sample = (): void => {
-    collect?.()
-    const memory = process.memoryUsage()
-    const seconds = (performance.now() - startedAt) / 1000
-    points.push([seconds, completed, memory.rss / 2 ** 20, memory.heapUsed / 2 ** 20, memory.heapTotal / 2 ** 20, memory.external / 2 ** 20])
-    if (seconds - lastProgress >= 15) {
-      lastProgress = seconds
-      sendProgress(`memory: ${completed.toLocaleString('en-US')} requests in ${seconds.toFixed(0)} s, RSS ${(memory.rss / 2 ** 20).toFixed(0)} MB`)
-    }
-  }
-  const sink = {
-    ...sampleSink((record) => {
-      if (record.outcome === 'ok') completed++
-      else failed++
-    }),
-    start: async () => {
-      startedAt = performance.now()
-      sample()
-      timer = setInterval(sample, SAMPLE_EVERY_MS)
-    },
-  }
-  const result = await run({
-    traffic: { type: 'requests', requests: lazyRequests(options.requests, (index) => benchRequest(index, 0, OUTPUT_TOKENS, 10_000)) },
-    target: benchTarget(options.url),
-    schedule: { type: 'closed', users: options.users, thinkTimeMs: 0 },
-    stream: false,
-    maxInFlight: options.users,
-    maxDurationMs: options.maxDurationS * 1000,
-    patience: 'off',
-    outDir: null,
-    sinks: [sink],
-  })
-  clearInterval(timer)
-  sample()
-  sendResult({ requests: options.requests, completed, failed, durationS: result.summary.durationMs / 1000, points } satisfies MemoryRound)
-}
-
 async function runSection(context: BenchContext): Promise<SectionOutcome> {
   const requests = Math.round(Number(process.env['BENCH_MEMORY_REQUESTS'] ?? 1_000_000) * context.scale)
   const users = 64
@@ -120,7 +53,9 @@ async function runSection(context: BenchContext): Promise<SectionOutcome> {
   let round: MemoryRound
   let mockRssMb = Number.NaN
   try {
-    round = await runClientRole<MemoryRound>('memory-engine', { url: mock.url, requests, users, maxDurationS }, (maxDurationS + 120) * 1000, context.log)
+    // Its own bundle (only run() and what it imports) in a fresh process: the engine's memory, not the bench's.
+    const script = await buildStandaloneScript('memory-engine')
+    round = await runClientScript<MemoryRound>(script, [JSON.stringify({ url: mock.url, requests, users, maxDurationS })], (maxDurationS + 120) * 1000, context.log)
     mockRssMb = (await mock.stats()).rssMb
   } finally {
     await mock.stop()
@@ -144,7 +79,7 @@ async function runSection(context: BenchContext): Promise<SectionOutcome> {
     { measure: 'requests completed per second (closed model, 64 users)', unit: 'req/s', digits: 0, ours: one(ratePerS), peers: [] },
   ]
   const notes = [
-    `One round (a million requests take minutes on this machine; the section's budget is one run). The engine runs \`run()\` in its own process: closed model, ${users} users, no think time, non-streaming, ${OUTPUT_TOKENS} output tokens, against the \`instant\` mock in another process; traffic lines are made lazily and records are not written (\`outDir: null\`), so what is measured is the engine's own memory: in-flight state, the summary's histograms and time series. RSS and heap are sampled every ${SAMPLE_EVERY_MS} ms.`,
+    `One round (a million requests take minutes on this machine; the section's budget is one run). The engine runs \`run()\` in a process of its own, bundled alone (bench/memory-engine.ts: only \`run()\` and what it imports): closed model, ${users} users, no think time, non-streaming, ${OUTPUT_TOKENS} output tokens, against the \`instant\` mock in another process; traffic lines are made lazily and records are not written (\`outDir: null\`), so what is measured is the engine's own memory: in-flight state, the summary's histograms and time series. RSS and heap are sampled every ${SAMPLE_EVERY_MS} ms.`,
     `The mock process ended at ${mockRssMb.toFixed(0)} MB RSS.`,
   ]
   if (!finished) {
@@ -168,6 +103,6 @@ export const memorySection: Section = {
   title: 'Memory: RSS over a million requests',
   goal: '≤ 200 MB RSS, flat over the run',
   fixedRounds: 1,
-  roles: { 'memory-engine': engineRole },
+  roles: {},
   run: runSection,
 }

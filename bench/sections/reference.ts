@@ -14,12 +14,12 @@
 // settings and the pure arithmetic.
 import { execFile } from 'node:child_process'
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises'
-import { dirname, join, resolve } from 'node:path'
+import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
 import { wireRequest } from '../lib/engine.js'
 import { readTcpCounters, tcpDelta } from '../lib/netstat.js'
 import type { CliOneRequestRound, OneRequestRound } from '../one-request.js'
-import { BUNDLE_PATH, runClientRole, runClientScript, runTimed, startServerRole, whichBinary, type ServerHandle } from '../lib/processes.js'
+import { buildStandaloneScript, runClientRole, runClientScript, runTimed, startServerRole, whichBinary, type ServerHandle } from '../lib/processes.js'
 import { parseReferenceOutput, referenceArgs, referenceFigures, type ClientRound, type Expected, type ReferenceMode } from '../lib/reference-client.js'
 import { scratchDir } from '../lib/scratch.js'
 import { sectionCommand, type BenchContext, type Section, type SectionOutcome } from '../lib/section.js'
@@ -51,15 +51,6 @@ async function runReference(python: Python, url: string, mode: ReferenceMode, re
   const output = await runTimed(python.path, referenceArgs(wire, mode, requests), timeoutMs)
   if (output.code !== 0) throw new Error(`the reference client exited with ${output.code}: ${output.stderr.trim().slice(-500)}`)
   return referenceFigures(parseReferenceOutput(output.stdout), expected)
-}
-
-/** bench/one-request.ts bundled alone, beside the bench bundle (so its packages resolve from node_modules). */
-async function buildOneRequestScript(): Promise<string> {
-  const outfile = join(dirname(BUNDLE_PATH), 'one-request.mjs')
-  // Imported here, not at the top: every role process loads this bundle, and esbuild would add to their memory.
-  const { build } = await import('esbuild')
-  await build({ entryPoints: [resolve('bench', 'one-request.ts')], bundle: true, platform: 'node', format: 'esm', packages: 'external', outfile, logLevel: 'warning' })
-  return outfile
 }
 
 async function bareNodeRssMb(): Promise<number> {
@@ -150,7 +141,7 @@ async function runSection(context: BenchContext): Promise<SectionOutcome> {
   const instantMock = await startServerRole('mock', { profile: 'instant' })
   try {
     bareRssMb = await bareNodeRssMb()
-    const oneRequestScript = await buildOneRequestScript()
+    const oneRequestScript = await buildStandaloneScript('one-request')
     // Both mocks warmed first by a throwaway reference run, unmeasured: otherwise whichever client
     // goes first in round 1 meets a mock process V8 has not compiled yet (it cost that client's
     // e2e p99 ~30 ms at 1,000 req/s).

@@ -1,6 +1,7 @@
-// The run's time series by scheduled time, with memory bounded however long the run: buckets of
-// the last 2 min keep raw TTFT/e2e values (exact nearest rank); older ones are frozen into 0.1 %
-// log bins (log-bins.ts) and a user count; past MAX_BUCKETS the width doubles, pairs merged.
+// The run's time series by scheduled time, with memory bounded however long and fast the run:
+// buckets of the last 2 min keep raw TTFT/e2e values (exact nearest rank) up to
+// RAW_VALUES_PER_BUCKET each; older or fuller ones hold 0.1 % log bins (log-bins.ts) instead, and
+// old ones a user count; past MAX_BUCKETS the width doubles, pairs merged.
 // The run's aggregator and the drill's own judging buckets both feed one through add().
 import { round } from '../../core/format.js'
 import { nearestRank } from '../../core/stats.js'
@@ -38,6 +39,13 @@ export interface Bucket {
  * within this much run time of the newest stay raw (and count their users exactly).
  */
 const OPEN_MS = 120_000
+/**
+ * Raw values a bucket keeps per metric before it bins them (0.1 %): every bucket is exact up to
+ * 4,096 answers a bucket (LLM endpoints at up to ~4,000 requests/s with 1 s buckets), and the raw
+ * window is bounded by count, not by rate × 2 min (a 1M-request run at 21k requests/s held 19 MB
+ * of raw values, growing with the run).
+ */
+export const RAW_VALUES_PER_BUCKET = 4096
 /** The most buckets kept: a longer run doubles the width (1 s buckets become 2 s after 24 min). */
 export const MAX_BUCKETS = 1_440
 
@@ -82,12 +90,16 @@ function freeze(bucket: Bucket): void {
     bucket.activeUsers = bucket.users.size
     bucket.users = undefined
   }
-  if (bucket.ttftBins === undefined) {
-    bucket.ttftBins = logBinsOf(bucket.ttft)
-    bucket.e2eBins = logBinsOf(bucket.e2e)
-    bucket.ttft = []
-    bucket.e2e = []
-  }
+  binLatencies(bucket)
+}
+
+/** Raw latencies into log bins (a frozen bucket, or a full one); its users are left alone. */
+function binLatencies(bucket: Bucket): void {
+  if (bucket.ttftBins !== undefined) return
+  bucket.ttftBins = logBinsOf(bucket.ttft)
+  bucket.e2eBins = logBinsOf(bucket.e2e)
+  bucket.ttft = []
+  bucket.e2e = []
 }
 
 /**
@@ -127,6 +139,7 @@ function pushLatency(bucket: Bucket, ttftMs: number | undefined, e2eMs: number |
   if (bucket.ttftBins === undefined) {
     if (ttftMs !== undefined) bucket.ttft.push(ttftMs)
     if (e2eMs !== undefined) bucket.e2e.push(e2eMs)
+    if (bucket.ttft.length >= RAW_VALUES_PER_BUCKET || bucket.e2e.length >= RAW_VALUES_PER_BUCKET) binLatencies(bucket)
     return
   }
   if (ttftMs !== undefined) addToLogBins(bucket.ttftBins, ttftMs)

@@ -2,7 +2,7 @@
 // counts exact through freezing and widening, and the bucket count bounded however long the run.
 import { describe, expect, it } from 'vitest'
 import { addToLogBins, emptyLogBins, logBinsOf, logBinsPercentiles, mergeLogBins } from '../../../results/accumulate/log-bins.js'
-import { createTimeSeries, MAX_BUCKETS } from '../../../results/accumulate/timeseries.js'
+import { createTimeSeries, MAX_BUCKETS, RAW_VALUES_PER_BUCKET } from '../../../results/accumulate/timeseries.js'
 import type { Sample } from '../../../results/types.js'
 import { nearestRank } from '../../../core/stats.js'
 
@@ -92,6 +92,34 @@ describe('the time series', () => {
       expect(row?.scheduled).toBe(values.length + 1)
       expect(row?.active_users).toBe(7)
     }
+  })
+
+  it('bins a recent bucket past RAW_VALUES_PER_BUCKET answers: within 0.1 %, counts and users exact', () => {
+    const series = createTimeSeries(1_000)
+    const next = random(11)
+    const full: number[] = []
+    const exactOnes: number[] = []
+    const n = RAW_VALUES_PER_BUCKET * 3 + 17
+    for (let i = 0; i < n; i++) {
+      const ttft = 20 + next() * 900
+      full.push(ttft)
+      series.add(sample((i / n) * 999, { ttftMs: ttft, e2eMs: ttft * 2, userId: `u${i % 101}` }))
+    }
+    for (let i = 0; i < RAW_VALUES_PER_BUCKET - 1; i++) {
+      const ttft = 20 + next() * 900
+      exactOnes.push(ttft)
+      series.add(sample(1_000 + (i / RAW_VALUES_PER_BUCKET) * 999, { ttftMs: ttft, e2eMs: ttft * 2 }))
+    }
+    const [binned, exact] = series.rows()
+    const truth = exactPercentiles(full)
+    for (const [i, value] of [binned?.ttft_p50, binned?.ttft_p95, binned?.ttft_p99].entries()) {
+      expect(value).toBeGreaterThanOrEqual((truth[i] as number) - 0.05)
+      expect(value).toBeLessThanOrEqual((truth[i] as number) * 1.001 + 0.05)
+    }
+    expect(binned?.ok).toBe(n)
+    expect(binned?.active_users).toBe(101)
+    // One answer short of the cap: still exact.
+    expect([exact?.ttft_p50, exact?.ttft_p95, exact?.ttft_p99]).toEqual(exactPercentiles(exactOnes).map((value) => Math.round(value * 10) / 10))
   })
 
   it('counts distinct users per row exactly across the buckets a wide row merges', () => {
