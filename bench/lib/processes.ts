@@ -109,13 +109,17 @@ export function runClientScript<T>(path: string, args: readonly string[], timeou
   return awaitResult<T>(child, name, timeoutMs, onProgress)
 }
 
-/** bench/NAME.ts bundled alone, beside the bench bundle (so its packages resolve from node_modules). */
+/**
+ * bench/NAME.ts bundled alone into a folder beside the bench bundle (so its packages resolve from
+ * node_modules), split at dynamic imports: what the engine imports only when a run needs it stays
+ * unloaded, as in dist/.
+ */
 export async function buildStandaloneScript(name: string): Promise<string> {
-  const outfile = join(dirname(BUNDLE_PATH), `${name}.mjs`)
+  const outdir = join(dirname(BUNDLE_PATH), name)
   // Imported here, not at the top: every role process loads this bundle, and esbuild would add to their memory.
   const { build } = await import('esbuild')
-  await build({ entryPoints: [resolve('bench', `${name}.ts`)], bundle: true, platform: 'node', format: 'esm', packages: 'external', outfile, logLevel: 'warning' })
-  return outfile
+  await build({ entryPoints: [resolve('bench', `${name}.ts`)], bundle: true, splitting: true, platform: 'node', format: 'esm', packages: 'external', outdir, outExtension: { '.js': '.mjs' }, logLevel: 'warning' })
+  return join(outdir, `${name}.mjs`)
 }
 
 function awaitResult<T>(child: ChildProcess, name: string, timeoutMs: number, onProgress?: (line: string) => void): Promise<T> {
