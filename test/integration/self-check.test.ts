@@ -21,6 +21,8 @@ const requests = (count: number, everyMs: number): TrafficRequest[] =>
 
 describe('client self-check', () => {
   let mock: StartedMock
+  const runAgainstMock = (traffic: TrafficRequest[], extra: Partial<Parameters<typeof run>[0]> = {}) =>
+    run({ traffic: { type: 'requests', requests: traffic }, target: `openai-compatible:gpt-4o-mini@${mock.openaiBaseUrl}`, outDir: null, patience: 'off', ...extra })
   beforeAll(async () => {
     mock = await startMock({ profile: 'instant' })
   })
@@ -29,18 +31,16 @@ describe('client self-check', () => {
   })
 
   it('a light run is ok, with its figures', async () => {
-    const { summary } = await run({
-      traffic: { type: 'requests', requests: requests(20, 20) },
-      target: `openai-compatible:gpt-4o-mini@${mock.openaiBaseUrl}`,
-      outDir: null,
-      patience: 'off',
-    })
+    const { summary } = await runAgainstMock(requests(20, 20))
     const client = summary.client
     expect(client).toBeDefined()
     expect(client?.workers).toBe(1)
     expect(client?.eventLoopDelayP99Ms).not.toBeNull()
     expect(client?.cpuCores).toBeGreaterThan(0)
-    expect(client?.watchedMs).toBeGreaterThan(0)
+    // It watches the whole run: at least the 380 ms the offsets span, and the run's own duration.
+    expect(client?.watchedMs).toBeGreaterThanOrEqual(380)
+    expect(client?.watchedMs).toBeGreaterThanOrEqual(Math.floor(summary.durationMs))
+    expect(client?.watchedMs).toBeLessThan(summary.durationMs + 1000)
     expect(client?.pacer.waits).toBeGreaterThan(0)
     // The mock reports usage: the tokenizer is never loaded inside the run.
     expect(client?.tokenizerLoads).toEqual([])
@@ -48,12 +48,7 @@ describe('client self-check', () => {
   })
 
   it('a one-request run is not called a bottleneck for its start-up CPU', async () => {
-    const { summary } = await run({
-      traffic: { type: 'requests', requests: requests(1, 0) },
-      target: `openai-compatible:gpt-4o-mini@${mock.openaiBaseUrl}`,
-      outDir: null,
-      patience: 'off',
-    })
+    const { summary } = await runAgainstMock(requests(1, 0))
     expect(summary.client?.watchedMs).toBeLessThan(1000)
     expect(summary.client?.verdict).toBe('ok')
     expect(summary.notes.some((note) => note.includes('the client was'))).toBe(false)
@@ -66,13 +61,7 @@ describe('client self-check', () => {
         // busy on purpose: the client is what is being tested
       }
     }
-    const { summary } = await run({
-      traffic: { type: 'requests', requests: requests(8, 50) },
-      target: `openai-compatible:gpt-4o-mini@${mock.openaiBaseUrl}`,
-      outDir: null,
-      patience: 'off',
-      sinks: [{ name: 'blocker', record: () => block(120) }],
-    })
+    const { summary } = await runAgainstMock(requests(8, 50), { sinks: [{ name: 'blocker', record: () => block(120) }] })
     expect(summary.client?.verdict).toBe('saturated')
     expect(summary.client?.eventLoopDelayMaxMs).toBeGreaterThan(100)
     expect(summary.client?.distorted).toContain('ttft_ms')
